@@ -11,7 +11,7 @@ same site from the same notebooks where Quarto cannot be installed:
    with nbdev's anchors, `NN_name.ipynb` links -> nbdev page names, absolute doc links -> relative);
 3. Sphinx + myst-nb (`docs/conf.py`, `nb_execution_mode='off'`) renders the staged notebooks with their saved outputs.
 """
-import argparse, json, re, shutil, sys, time
+import argparse, copy, json, re, shutil, sys, time
 from pathlib import Path
 
 import yaml
@@ -19,6 +19,7 @@ from docutils.nodes import make_id
 
 DOCS = Path(__file__).resolve().parent
 
+_re_showdoc_src = re.compile(r'^(\s*#\|.*\n)*\s*show_doc\(')
 _re_opt = re.compile(r'^\s*#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
 _re_nbdev_dir = re.compile(r'^\s*#\|')
 _re_num = re.compile(r'^\d+[a-z]?_')
@@ -156,8 +157,9 @@ def adapt_nb(nb: dict, names: dict, site: str) -> tuple:
 def nbdev_process(src: Path, dst: Path) -> list:
     """Run nbdev's doc processors (the list `nbdev-docs` uses) on notebook `src`, writing `dst`; return the errors.
 
-    Same as `nbdev.serve.proc_nbs`, except that a cell failing in `exec_show_docs` is reported and skipped instead of
-    aborting the whole site (nbdev-docs would stop there: the fix is in the notebook, usually imports mixed with code)."""
+    Same as `nbdev.serve.proc_nbs`, except that (1) a cell failing in `exec_show_docs` is reported and skipped instead of
+    aborting the whole site (nbdev-docs would stop there: the fix is in the notebook, usually imports mixed with code) and
+    (2) cells re-run only to define names for `show_doc` keep their saved outputs (real runs, not IN_TEST ones)."""
     import os
     from fastcore.nbio import read_nb, write_nb
     from nbdev.process import NBProcessor
@@ -165,10 +167,13 @@ def nbdev_process(src: Path, dst: Path) -> list:
     errors = []
     class tolerant_exec_show_docs(exec_show_docs):
         def __call__(self, cell):
+            saved = copy.deepcopy(cell.get('outputs'))
             try: super().__call__(cell)
             except Exception as e:
                 errors.append(f'{src.name} cell {cell.idx_}: {str(e).strip().splitlines()[-1]}')
                 self.k.exc = None
+            # cells are only run to define what show_doc needs: the page keeps the notebook's saved outputs
+            if saved is not None and not _re_showdoc_src.match(cell.source or ''): cell['outputs'] = saved
     procs = [tolerant_exec_show_docs if p is exec_show_docs else p for p in FilterDefaults().procs()]
     cwd, old = os.getcwd(), os.environ.get('IN_TEST')
     os.environ['IN_TEST'] = '1'  # as nbdev's docs driver: show_doc cells run in test mode
