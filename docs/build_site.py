@@ -87,20 +87,21 @@ def _callout_divs(md: str) -> str:
     return '\n'.join(out)
 
 
-def _showdoc_md(md: str) -> str:
-    "show_doc markdown -> section text: drop the leading rule, keep nbdev's anchor id (lower-cased name) on the heading"
+def _showdoc_md(md: str) -> tuple:
+    "show_doc markdown -> (section text, nbdev anchor): drop the leading rule, give the heading nbdev's lower-cased anchor"
     md = re.sub(r'^\s*---\s*\n', '', md)
-    def head(m):
-        name = m.group(2).strip()
-        anchor = re.sub(r'[^\w.\-]', '', name.split('(')[0].strip('` ')).lower()
-        if not anchor or make_id(name) == anchor: return m.group(0)  # Sphinx's own section id already matches
-        return f'{m.group(1)} {name}\n<span id="{anchor}"></span>\n'
-    return re.sub(r'^(#{2,6})\s+(.+?)\s*$', head, md, count=1, flags=re.MULTILINE)
+    m = re.search(r'^(#{2,6})\s+(.+?)\s*$', md, flags=re.MULTILINE)
+    if not m: return md, None
+    name = m.group(2).strip()
+    anchor = re.sub(r'[^\w.\-]', '', name.split('(')[0].strip('` ')).lower() or None
+    if anchor and make_id(name) != anchor:  # Sphinx's own section id differs (`_`, `.`): add nbdev's as a span id
+        md = md[:m.end()] + f'\n<span id="{anchor}"></span>\n' + md[m.end():]
+    return md, anchor
 
 
 def adapt_nb(nb: dict, names: dict, site: str) -> tuple:
-    "Translate one nbdev-processed notebook for myst-nb; returns (nb, title)"
-    cells = nb['cells']
+    "Translate one nbdev-processed notebook for myst-nb; returns (nb, title, show_doc anchors)"
+    cells, api = nb['cells'], []
     fm = _front_matter(cells)
     title = fm.get('title')
     new = []
@@ -127,7 +128,9 @@ def adapt_nb(nb: dict, names: dict, site: str) -> tuple:
         # show_doc cells become real sections (page TOC, anchors), rendered from their saved markdown output
         if body.lstrip().startswith('show_doc(') and outs and 'text/markdown' in outs[0].get('data', {}):
             md = ''.join(outs[0]['data']['text/markdown'])
-            new.append({'cell_type': 'markdown', 'metadata': {}, 'source': _showdoc_md(_link_attrs(_md_links(md, names, site)))})
+            md, anchor = _showdoc_md(_link_attrs(_md_links(md, names, site)))
+            new.append({'cell_type': 'markdown', 'metadata': {}, 'source': md})
+            if anchor: api.append(anchor)
             continue
         if opts.get('include') == 'false': continue
         tags = set(c.get('metadata', {}).get('tags', []))
@@ -151,7 +154,7 @@ def adapt_nb(nb: dict, names: dict, site: str) -> tuple:
     md.setdefault('language_info', {'name': 'python', 'pygments_lexer': 'ipython3'})
     nb['nbformat'], nb['nbformat_minor'] = 4, max(nb.get('nbformat_minor', 5), 5)
     nb.setdefault('metadata', {}).pop('widgets', None)
-    return nb, title
+    return nb, title, api
 
 
 def nbdev_process(src: Path, dst: Path) -> list:
@@ -212,24 +215,24 @@ def stage(root: Path, dest: Path) -> tuple:
     names = {p.stem: page_name(p, _front_matter(list(raw[p]['cells']))) for p in srcs}
     pages = []
     for p in srcs:
-        nb, title = adapt_nb(raw[p], names, site)
+        nb, title, api = adapt_nb(raw[p], names, site)
         if not title:  # a page needs a title for the sidebar: use the first heading, else the page name
             first = next((_src(c) for c in nb['cells'] if c['cell_type'] == 'markdown' and _src(c).lstrip().startswith('# ')), None)
             title = first.lstrip()[2:].splitlines()[0] if first else names[p.stem]
             if not first: nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {}, 'source': f'# {title}'})
-        pages.append((names[p.stem], title, nb, p.name))
+        pages.append((names[p.stem], title, nb, p.name, api))
     toc = [n for n, *_ in pages if n != 'index']
     home = next((t for n, t, *_ in pages if n == 'index'), None) or cfg.get('title', cfg.lib_name)
     tree = '```{toctree}\n:maxdepth: 1\n:hidden:\n\n' + f'{home} <self>\n' + '\n'.join(toc) + '\n```\n'
-    for name, title, nb, _ in pages:
+    for name, title, nb, *_ in pages:
         if name == 'index': nb['cells'].append({'cell_type': 'markdown', 'metadata': {}, 'source': tree})
         (dest/f'{name}.ipynb').write_text(json.dumps(nb))
     if 'index' not in names.values():  # lead's nbs/index.ipynb not there yet: a plain home page listing the notebooks
         lst = '\n'.join(f'- [{t}]({n}.ipynb)' for n, t, *_ in pages)
         (dest/'index.md').write_text(f"# {cfg.get('title', cfg.lib_name)}\n\n{cfg.get('description', '')}\n\n{lst}\n\n{tree}")
-        pages.insert(0, ('index', cfg.get('title', cfg.lib_name), None, None))
+        pages.insert(0, ('index', cfg.get('title', cfg.lib_name), None, None, []))
     for e in errors: print('WARNING (nbdev-docs would stop here):', e)
-    return [dict(page=n, title=t, notebook=s) for n, t, _, s in pages], errors
+    return [dict(page=n, title=t, notebook=s, api=a) for n, t, _, s, a in pages], errors
 
 
 def build(root: Path = None, out: Path = None, quiet: bool = True) -> Path:

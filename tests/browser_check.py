@@ -116,6 +116,13 @@ def run(site: Path, pages: list, srcdir: Path, nbs: list, shots: Path) -> Report
                 if frag and tgt.suffix == '.html' and unquote(frag) not in page_ids(tgt): bad.append(h)
             n_int = sum(urlparse(urldefrag(h)[0]).scheme == 'file' for h in hrefs)
             r.check(not bad, f'{name}: {n_int} internal links/anchors resolve' + (f'; broken: {bad[:5]}' if bad else ''))
+            # show_doc API sections: a heading each, reachable at nbdev's anchor (the lower-cased name)
+            api = p.get('api', [])
+            if api:
+                miss = drv.execute_script("""return arguments[0].filter(a => { const e = document.getElementById(a);
+                    if (!e) return true; const s = e.closest('section');
+                    return !(s && s.querySelector('h2,h3,h4,h5,h6')); })""", api)
+                r.check(not miss, f'{name}: {len(api)} show_doc API sections with anchors' + (f'; missing: {miss[:8]}' if miss else ''))
             # images: none broken; a page whose notebook has plot outputs shows at least one
             imgs = drv.execute_script("return Array.from(document.querySelectorAll('article img'))"
                                       ".map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.offsetWidth])")
@@ -155,7 +162,8 @@ def main():
     nbs = bs.ordered_nbs(Path(get_config(ROOT).nbs_path))
     r = run(out, pages, out.parent/'src', nbs, Path(a.shots))
     errs = built['proc_errors']  # show_doc cells nbdev could not run: nbdev-docs (Quarto) would fail on these
-    r.check(not errs, f'nbdev doc processing ran every show_doc/import cell' + ''.join(f'\n        {e}' for e in errs))
+    r.check(not errs, f'nbdev doc processing ran every show_doc/import cell' + ''.join(f'\n        {e}' for e in errs)
+            + ('\n        (nbdev-docs would stop on these; usual fix: imports in a cell of their own, see nbdev FAQ)' if errs else ''))
     print(f'\nbrowser check: {r.ok} passed, {len(r.bad)} failed ({len(pages)} pages, {time.time()-t0:.0f}s); '
           f'screenshots in {a.shots}')
     for b in r.bad: print('  FAILED:', b)
