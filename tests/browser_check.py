@@ -130,10 +130,15 @@ def run(site: Path, pages: list, srcdir: Path, nbs: list, shots: Path) -> Report
             r.check(not broken, f'{name}: {len(imgs)} images load' + (f'; broken: {broken[:5]}' if broken else ''))
             src = srcdir/f'{name}.ipynb'
             want_img = shown_images(src) if src.exists() else 0
+            shown = 0
             if want_img:
                 shown = sum(ok and w >= 50 for _, ok, w in imgs)
                 r.check(shown >= 1, f'{name}: notebook has {want_img} saved plot(s); page shows {shown}')
-            # full-page screenshot for a human to look at
+            # close-up of the first plot, then a full-page screenshot, for a human to look at
+            if want_img and shown:
+                drv.execute_script("const i=Array.from(document.querySelectorAll('article img')).find(i => i.offsetWidth >= 50);"
+                                   "if (i) i.scrollIntoView({block: 'start'});")
+                drv.save_screenshot(str(shots/f'{name}_plot.png'))
             hgt = min(int(drv.execute_script('return Math.max(document.body.scrollHeight, '
                                              'document.documentElement.scrollHeight)')), 8000)
             drv.execute_cdp_cmd('Emulation.setDeviceMetricsOverride',
