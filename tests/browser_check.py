@@ -22,7 +22,10 @@ def ensure_tools():
     if not (shutil.which('chromium') and shutil.which('chromedriver')):
         print('installing chromium + chromium-driver with apt-get ...', flush=True)
         env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
-        subprocess.run('apt-get update -qq && apt-get install -y -qq chromium chromium-driver', shell=True, check=True, env=env)
+        subprocess.run('apt-get update -qq && apt-get install -y -qq chromium chromium-driver', shell=True, env=env)
+        if not (shutil.which('chromium') and shutil.which('chromedriver')):
+            sys.exit('browser check: chromium/chromedriver missing and `apt-get install chromium chromium-driver` failed '
+                     '(needs root and a Debian mirror)')
     pkgs = {'selenium': 'selenium', 'sphinx': 'sphinx', 'myst_nb': 'myst-nb', 'furo': 'furo'}
     missing = [p for m, p in pkgs.items() if importlib.util.find_spec(m) is None]
     if missing:
