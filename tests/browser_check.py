@@ -140,7 +140,7 @@ def run(site: Path, pages: list, srcdir: Path, nbs: list, shots: Path) -> Report
             # close-up of the first plot, then a full-page screenshot, for a human to look at
             if want_img and shown:
                 drv.execute_script("const i=Array.from(document.querySelectorAll('article img')).find(i => i.offsetWidth >= 50);"
-                                   "if (i) i.scrollIntoView({block: 'start'});")
+                                   "if (i) i.scrollIntoView({block: 'start', behavior: 'instant'});")
                 drv.save_screenshot(str(shots/f'{name}_plot.png'))
             hgt = min(int(drv.execute_script('return Math.max(document.body.scrollHeight, '
                                              'document.documentElement.scrollHeight)')), 8000)
