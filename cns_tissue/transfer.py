@@ -271,7 +271,7 @@ def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls
     return res
 
 # %% ../nbs/03_transfer.ipynb #d3beb03c
-DEFAULT_SCHEDULE = '128:3,192:2'  # the winner of the experiment below (see "Which schedule")
+DEFAULT_SCHEDULE = '128:3'  # the winner of the experiment below (see "Which schedule")
 
 def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a folder with train/CLASS, test/CLASS
           out:str|Path|None=None, # output folder (default: models/NAME next to settings.ini)
@@ -288,6 +288,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
           tta:bool=True, # report TTA test accuracy too
           lr_find_iters:int=50, # iterations of `lr_find`
           num_workers:int|None=None, # loader workers (default: fastai's)
+          augs:list|None=None, # batch augmentations for `get_dls` (None: notebook 01's `micro_augs`, []: none)
           export_pkl:bool=False, # also write fastai's `learner.pkl` (pickle: trusted use only)
          ) -> Learner:
     "Fine-tune a pretrained backbone with a (progressive) size schedule and export it; metrics in `learn.res`"
@@ -301,7 +302,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     m, cache = backbone(arch, True, source), {}
     def make(s):
         if s not in cache: cache[s] = get_dls(stage_source(name, s), size=s, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
-                                              n_per_class=n_per_class, **({} if num_workers is None else dict(num_workers=num_workers)))
+                                              n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
     learn = transfer_learner(make(sizes[0]), m, path=out, model_dir='checkpoints')
     learn.arch_name = arch
