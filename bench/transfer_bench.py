@@ -5,9 +5,9 @@ minutes of training, time to a common and to a fixed target valid accuracy, fina
 without TTA (and de-duplicated test accuracy where notebook 00 wrote test_dedup.txt).
 
     python bench/transfer_bench.py                                   # full: pbc_blood, 160:4 vs 96:2,128:2,160:2
-    python bench/transfer_bench.py --speed_only                      # img/s table only (~1-2 min on 2 CPU cores)
+    python bench/transfer_bench.py --speed-only                      # img/s table only (~1-2 min on 2 CPU cores)
     python bench/transfer_bench.py --dataset lc25000 --fixed 128:3 --progressive 96:2,128:2 --target 0.99
-    python bench/transfer_bench.py --n_per_class 12 --fixed 64:2 --progressive 48:1,64:1 --sizes 64   # smoke test
+    python bench/transfer_bench.py --n-per-class 12 --fixed 64:2 --progressive 48:1,64:1 --sizes 64   # smoke test
 
 On a shared machine run it under the CPU lock: flock /tmp/cns_cpu.lock python bench/transfer_bench.py
 """

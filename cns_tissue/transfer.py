@@ -305,6 +305,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
                                               n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
     learn = transfer_learner(make(sizes[0]), m, path=out, model_dir='checkpoints')
+    if len(learn.dls.train) == 0: raise ValueError(f"{name}: {len(learn.dls.train_ds)} training images, less than one batch of {bs}; pass a smaller bs")
     learn.arch_name = arch
     speed_up(learn, precision)
     t0 = time.perf_counter()
