@@ -4,7 +4,7 @@
 # Ends with one line "N passed, N failed" and exits non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
-export PYTHONUNBUFFERED=1 MPLBACKEND=Agg
+export PYTHONUNBUFFERED=1 MPLBACKEND=Agg OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # no OpenMP spin-waiting on shared cores
 start=$(date +%s); pass=0; fail=0; failed=()
 record() { if [ "$2" -eq 0 ]; then pass=$((pass+1)); echo "PASS  $1  ($3 s)"; else fail=$((fail+1)); failed+=("$1"); echo "FAIL  $1  ($3 s)"; fi; }
 run() { local name=$1; shift; local t=$(date +%s); "$@"; record "$name" $? $(( $(date +%s) - t )); }
