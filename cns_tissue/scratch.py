@@ -104,6 +104,7 @@ def scratch_learner(dls:DataLoaders, # loaders from `get_dls`
     model = cellnet(n, **kwargs) if arch=='cellnet' else xresnet18(n_out=n) if arch=='xresnet18' else arch(n)
     learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(eps=0.1), metrics=accuracy, wd=wd,
                     path=runs_dir()/name, model_dir='.')
+    learn.path.mkdir(parents=True, exist_ok=True)  # fastai's CSVLogger writes there without creating it
     return accelerate(learn, bf16=bf16, channels_last=channels_last)
 
 def train_speed(learn:Learner, # learner (its weights are updated: use a fresh one to train afterwards)
