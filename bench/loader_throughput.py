@@ -9,7 +9,7 @@ fixed batch (forward+backward+step, no loading). Run under the shared CPU lock:
 import argparse, os, time, platform
 import torch, pandas as pd
 from fastai.vision.all import IntToFloatTensor, Normalize, Pipeline
-from cns_tissue.dataloaders import get_dls, loader_speed, data_source
+from cns_tissue.dataloaders import get_dls, loader_speed, data_source, micro_augs, STRONG_AUGS
 from cns_tissue.scratch import scratch_learner, train_speed, has_amx_bf16
 
 def main():
@@ -29,16 +29,17 @@ def main():
         except ImportError: pass
         model_ips = None
         for src, where in srcs.items():
-            dls = get_dls(where, size=sz, bs=a.bs, num_workers=a.workers)
-            aug = loader_speed(dls.train, a.batches)
-            keep = [t for t in dls.train.after_batch.fs if isinstance(t, (IntToFloatTensor, Normalize))]
-            noaug = loader_speed(dls.train.new(after_batch=Pipeline(keep)), a.batches)   # decode+resize+normalise only
+            dls = get_dls(where, size=sz, bs=a.bs, num_workers=a.workers)                       # default (light) augmentation
+            light = loader_speed(dls.train, a.batches)
+            strong = loader_speed(get_dls(where, size=sz, bs=a.bs, num_workers=a.workers, augs=micro_augs(**STRONG_AUGS)).train, a.batches)
+            noaug = loader_speed(get_dls(where, size=sz, bs=a.bs, num_workers=a.workers, augs=[]).train, a.batches)  # decode+resize+normalise only
             if model_ips is None:
                 model_ips = train_speed(scratch_learner(dls, a.arch, name='bench'), max(4, a.batches//4))
-            rows.append(dict(size=sz, source=f"{src} ({dls.path})", loader_img_s=round(aug), loader_noaug_img_s=round(noaug),
-                             model_train_img_s=round(model_ips, 1), ratio=round(aug/model_ips, 1)))
+            rows.append(dict(size=sz, source=f"{src} ({dls.path})", loader_default_img_s=round(light), loader_strong_img_s=round(strong),
+                             loader_noaug_img_s=round(noaug), model_train_img_s=round(model_ips, 1), ratio_default=round(light/model_ips, 1),
+                             ratio_strong=round(strong/model_ips, 1)))
             print(rows[-1], flush=True)
     df = pd.DataFrame(rows); print(); print(df.to_string(index=False))
-    print(f"\nloader >= 3x model at every size/source: {bool((df.ratio >= 3).all())}")
+    print(f"\ndefault loader >= 3x model at every size/source: {bool((df.ratio_default >= 3).all())}; strong: {bool((df.ratio_strong >= 3).all())}")
 
 if __name__ == '__main__': main()

@@ -17,9 +17,9 @@ try: from cns_tissue.data_prep import get_settings, dataset_path, cache_path
 except ImportError: get_settings = dataset_path = cache_path = None  # notebook 00 not exported yet: pass folders explicitly
 
 # %% auto #0
-__all__ = ['data_source', 'meta_dir', 'to_rgb', 'load_rgb', 'PILImageRGB', 'bad_files', 'stratified_splitter', 'rgb2hed_t',
-           'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'dataset_stats', 'norm_stats', 'test_files',
-           'get_test_dl', 'get_dls', 'show_aug', 'loader_speed']
+__all__ = ['ITEM_AUGS', 'STRONG_AUGS', 'data_source', 'meta_dir', 'to_rgb', 'load_rgb', 'PILImageRGB', 'bad_files',
+           'stratified_splitter', 'rgb2hed_t', 'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'split_augs',
+           'dataset_stats', 'norm_stats', 'test_files', 'get_test_dl', 'get_dls', 'show_aug', 'loader_speed']
 
 # %% ../nbs/01_dataloaders.ipynb #6b972c40
 def _repo_data_dir():
@@ -156,21 +156,30 @@ class GaussianNoise(RandTransform):
     def encodes(self, x:TensorImage): return TensorImage((x + torch.randn_like(x)*self.s).clamp(0,1))
 
 # %% ../nbs/01_dataloaders.ipynb #8c6ef35f
-def micro_augs(dihedral:bool=True, # all 8 flips/rotations by 90 degrees
-               rotate:float=15., # max extra rotation, degrees
-               zoom:float=1.2, # max zoom (a random crop of the image)
-               warp:float=0.1, # max perspective warp
+ITEM_AUGS = (DihedralItem, FlipItem, RandomCrop, RandomResizedCrop)   # per-image transforms: run in the loader workers
+STRONG_AUGS = dict(rotate=15., zoom=1.2, warp=0.1, noise=0.03)         # `micro_augs(**STRONG_AUGS)`: the full set
+
+def micro_augs(dihedral:bool=True, # all 8 flips/90-degree rotations, exact, per image (`DihedralItem`)
+               rotate:float=0., # max extra rotation, degrees (0 = off)
+               zoom:float=1., # max zoom, a random crop of the image (1 = off)
+               warp:float=0., # max perspective warp (0 = off)
                lighting:float=0.2, # max brightness and contrast change
                hed:float=0.05, # max relative change of each stain (0 = off)
-               noise:float=0.03, # max Gaussian noise std (0 = off)
+               noise:float=0., # max Gaussian noise std (0 = off)
                p_affine:float=0.75, # probability of rotate/zoom/warp per image
               )->list:
-    "Batch augmentations for microscopy: fastai's `aug_transforms` (dihedral) + HED stain jitter + Gaussian noise"
-    tfms = aug_transforms(do_flip=dihedral, flip_vert=True, max_rotate=rotate, min_zoom=1., max_zoom=zoom,
-                          max_warp=warp, max_lighting=lighting, p_affine=p_affine, p_lighting=0.75)
+    "Microscopy augmentations: exact dihedral per image, fastai's batch affine + lighting, HED stain jitter, Gaussian noise"
+    tfms = [DihedralItem(p=1.)] if dihedral else []
+    tfms += aug_transforms(do_flip=False, max_rotate=rotate, min_zoom=1., max_zoom=zoom, max_warp=warp,
+                           max_lighting=lighting, p_affine=p_affine, p_lighting=0.75)
     if hed: tfms.append(HEDJitter(alpha=hed, beta=hed/5))
     if noise: tfms.append(GaussianNoise(noise))
     return tfms
+
+def split_augs(augs:list, # transforms from `micro_augs` or any fastai transforms
+              )->tuple:
+    "(item-level transforms for the workers, batch-level transforms)"
+    return [t for t in augs if isinstance(t, ITEM_AUGS)], [t for t in augs if not isinstance(t, ITEM_AUGS)]
 
 # %% ../nbs/01_dataloaders.ipynb #6ae33ff8
 def dataset_stats(files:list, # image files (a sample is enough)
@@ -232,7 +241,7 @@ def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when p
             seed:int=42, # split/sampling seed
             group_fn:Callable|None=None, # file -> patient/core id, for a group-aware split
             stats=None, # normalisation: (mean,std), timm arch name or model; None = dataset statistics
-            augs:list|None=None, # batch augmentations; None = `micro_augs()`, [] = none
+            augs:list|None=None, # augmentations (item- and batch-level); None = `micro_augs()`, [] = none
             dedup:bool=False, # test loader uses only the de-duplicated test list from 00
             n_per_class:int|None=None, # use at most this many images per class (train and test) -- quick runs
             check:bool=True, # decode-check files when 00's bad_files.csv is missing
@@ -247,10 +256,11 @@ def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when p
     if bad: print(f"excluding {len(bad)} unreadable file(s): " + ', '.join(str(b) for b in sorted(bad)[:20]) + (' ...' if len(bad)>20 else ''))
     files, tfiles = files.filter(lambda f: f not in bad), tfiles.filter(lambda f: f not in bad)
     stats = norm_stats(stats, files)
+    item_augs, batch_augs = split_augs(micro_augs() if augs is None else augs)
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageRGB), CategoryBlock), get_y=parent_label,
                        splitter=stratified_splitter(valid_pct, seed, group_fn),
-                       item_tfms=Resize(size, method=ResizeMethod.Squish),
-                       batch_tfms=[*(micro_augs() if augs is None else augs), Normalize.from_stats(*stats)])
+                       item_tfms=[Resize(size, method=ResizeMethod.Squish), *item_augs],
+                       batch_tfms=[*batch_augs, Normalize.from_stats(*stats)])
     dls = dblock.dataloaders(files, bs=bs, path=path, **kwargs)
     dls.test = dls.test_dl(tfiles, with_labels=True)
     dls.stats, dls.excluded, dls.size = stats, sorted(bad), size
@@ -258,11 +268,13 @@ def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when p
 
 # %% ../nbs/01_dataloaders.ipynb #fcf887db
 def show_aug(dls:DataLoaders, # loaders from `get_dls`
-             tfms:list, # batch transforms to show (applied before `Normalize`)
+             tfms:list, # transforms to show (item-level ones per image, the rest before `Normalize`)
              title:str='', n:int=6, **kwargs):
     "`show_batch` of one training image under `tfms` only, `n` times"
+    it, bt = split_augs(tfms)
+    items = [t for t in dls.train.after_item.fs if not isinstance(t, ITEM_AUGS)]
     norm = [t for t in dls.train.after_batch.fs if isinstance(t, (IntToFloatTensor, Normalize))]
-    dl = dls.train.new(after_batch=Pipeline([*norm[:1], *tfms, *norm[1:]]), bs=n, shuffle=False)
+    dl = dls.train.new(after_item=Pipeline([*items, *it]), after_batch=Pipeline([*norm[:1], *bt, *norm[1:]]), bs=n, shuffle=False)
     dl.show_batch(unique=True, max_n=n, nrows=1, ncols=n, figsize=(1.6*n, 2.2), **kwargs)
     plt.suptitle(title, y=0.98)
 
