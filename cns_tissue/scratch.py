@@ -108,15 +108,16 @@ def scratch_learner(dls:DataLoaders, # loaders from `get_dls`
     return accelerate(learn, bf16=bf16, channels_last=channels_last)
 
 def train_speed(learn:Learner, # learner (its weights are updated: use a fresh one to train afterwards)
-                n_batches:int=8, # timed steps, after 2 warm-up steps
+                n_batches:int=8, # timed steps
+                warmup:int=3, # untimed steps first (oneDNN builds its bf16 kernels on the first calls)
                )->float:
     "Training images/s of the model alone (forward, backward, optimizer step on one fixed batch: no data loading)"
     xb, yb = learn.dls.train.one_batch()
     if learn.opt is None: learn.create_opt()
     bf = any(isinstance(c, BF16Autocast) for c in learn.cbs)
     learn.model.train()
-    for i in range(n_batches+2):
-        if i == 2: t0 = time.perf_counter()
+    for i in range(n_batches+warmup):
+        if i == warmup: t0 = time.perf_counter()
         with torch.autocast('cpu', dtype=torch.bfloat16) if bf else contextlib.nullcontext():
             loss = learn.loss_func(learn.model(xb), yb)
         loss.backward(); learn.opt.step(); learn.opt.zero_grad()

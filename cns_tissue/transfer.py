@@ -265,7 +265,7 @@ def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls
     return res
 
 # %% ../nbs/03_transfer.ipynb #d3beb03c
-DEFAULT_SCHEDULE = '128:3'  # the winner of the experiment below (see "Which schedule")
+DEFAULT_SCHEDULE = '128:6'  # the winner of the experiment below (see "Which schedule")
 
 def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a folder with train/CLASS, test/CLASS
           out:str|Path|None=None, # output folder (default: models/NAME next to settings.ini)

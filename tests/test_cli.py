@@ -91,3 +91,11 @@ def test_no_weights_is_a_clear_error(tmp_path):
 def test_bad_schedule_message():
     from cns_tissue.transfer import parse_schedule
     with pytest.raises(ValueError, match='SIZE:EPOCHS'): parse_schedule('128-3')
+
+def test_train_rejects_unknown_augs(tmp_path):
+    "A wrong --augs value stops before any training, naming the choices"
+    exe = shutil.which('cns_tissue_train')
+    cmd = [exe] if exe else [sys.executable, '-c', 'from cns_tissue.transfer import cns_tissue_train; cns_tissue_train()']
+    p = subprocess.run(cmd + ['--augs', 'bogus', '--out', str(tmp_path/'m')], capture_output=True, text=True, timeout=300)
+    assert p.returncode != 0 and 'default, strong, none' in (p.stderr + p.stdout)
+    assert not (tmp_path/'m').exists()
