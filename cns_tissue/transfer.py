@@ -10,7 +10,7 @@ import os
 # OpenMP threads that spin while waiting make torch 10-20x slower when the cores are shared with other processes
 # (measured here: 0.3 s vs 4-12 s per step); must be set before torch loads its OpenMP runtime
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import re, json, time, hashlib, warnings
+import re, json, time, hashlib, warnings, itertools
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -107,19 +107,12 @@ def n_frozen_stages(body:nn.Module, # a fastai model's body
                     stride:int=8, # freeze the leading stages whose output stride is at most this (0: none)
                     size:int=128, # probe image size
                    ) -> int:
-    "How many leading `body_stages` have output stride <= `stride` (a probe forward pass; BatchNorm statistics untouched)"
+    "How many leading `body_stages` have output stride <= `stride` (fastai's `model_sizes` probe; BatchNorm statistics untouched)"
     if not stride: return 0
-    stages, was = body_stages(body), body.training
-    p = next(body.parameters())
-    x, k = torch.zeros(1, 3, size, size, device=p.device, dtype=p.dtype), 0
-    body.eval()
-    with torch.no_grad():
-        for i, s in enumerate(stages):
-            x = s(x)
-            if x.ndim != 4 or size / x.shape[-1] > stride: break
-            k = i + 1
-    body.train(was)
-    return k
+    was = body.training
+    shapes = model_sizes(nn.Sequential(*body_stages(body)), (size, size))   # runs in eval mode...
+    body.train(was)                                                          # ...so restore the caller's mode
+    return len(list(itertools.takewhile(lambda s: len(s) == 4 and size / s[-1] <= stride, shapes)))
 
 def stage_splitter(stride:int=8, # see `n_frozen_stages`
                   ) -> Callable:
