@@ -6,7 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/dataloaders.html.md"""
 
 # %% ../nbs/01_dataloaders.ipynb #8206d016
 from __future__ import annotations
-import os, time
+import os, time, math
 import numpy as np, pandas as pd, torch
 from pathlib import Path
 from PIL import Image
@@ -19,7 +19,8 @@ except ImportError: get_settings = dataset_path = cache_path = None  # notebook 
 # %% auto #0
 __all__ = ['ITEM_AUGS', 'STRONG_AUGS', 'data_source', 'meta_dir', 'to_rgb', 'load_rgb', 'PILImageRGB', 'bad_files',
            'stratified_splitter', 'rgb2hed_t', 'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'split_augs',
-           'dataset_stats', 'norm_stats', 'test_files', 'get_test_dl', 'get_dls', 'show_aug', 'loader_speed']
+           'dataset_stats', 'norm_stats', 'test_files', 'get_test_dl', 'CenterCrop', 'get_dls', 'show_aug',
+           'loader_speed']
 
 # %% ../nbs/01_dataloaders.ipynb #6b972c40
 def _repo_data_dir():
@@ -233,6 +234,17 @@ def get_test_dl(dls:DataLoaders, # loaders from `get_dls`
     "Labelled, un-augmented test loader for the held-out `test/` folder"
     return dls.test_dl(test_files(path, dedup=dedup, **kwargs), with_labels=True)
 
+# %% ../nbs/01_dataloaders.ipynb #9ab4b46a
+class CenterCrop(Transform):
+    "Keep the central `frac` of each side of an image (item transform, before `Resize`)"
+    order = 0
+    def __init__(self, frac:float=1.): # fraction of width and height to keep, in (0, 1]
+        if not 0 < frac <= 1: raise ValueError(f"CenterCrop: frac must be in (0, 1], got {frac}")
+        self.frac = frac
+    def encodes(self, x:PILImage|PILMask):
+        w, h = x.size
+        return x if self.frac == 1 else x.crop_pad((max(1, round(w*self.frac)), max(1, round(h*self.frac))))
+
 # %% ../nbs/01_dataloaders.ipynb #445d46a9
 def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when present) or folder with train/, test/
             size:int=128, # images are resized (squished) to size x size
@@ -245,10 +257,12 @@ def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when p
             dedup:bool=False, # test loader uses only the de-duplicated test list from 00
             n_per_class:int|None=None, # use at most this many images per class (train and test) -- quick runs
             check:bool=True, # decode-check files when 00's bad_files.csv is missing
+            crop:float=1., # keep the central `crop` of each side before resizing (`CenterCrop`; 1 = whole image)
             **kwargs, # passed to `DataBlock.dataloaders` (num_workers, device, ...)
            )->DataLoaders:
     "fastai `DataLoaders` (train/valid split of train/) with a held-out labelled `dls.test` loader"
-    path = data_source(source, size)
+    ccrop = CenterCrop(crop)   # checks 0 < crop <= 1
+    path = data_source(source, math.ceil(size/crop))   # a cache large enough for the crop
     files = _per_class(get_image_files(path/'train'), n_per_class, seed)
     if not files: raise FileNotFoundError(f"{path/'train'}: no images (expected train/CLASS/*.jpg)")
     tfiles = test_files(path, dedup=dedup, n_per_class=n_per_class, seed=seed)
@@ -259,11 +273,11 @@ def get_dls(source:str|Path, # dataset name (uses the 00 cache for `size` when p
     item_augs, batch_augs = split_augs(micro_augs() if augs is None else augs)
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageRGB), CategoryBlock), get_y=parent_label,
                        splitter=stratified_splitter(valid_pct, seed, group_fn),
-                       item_tfms=[Resize(size, method=ResizeMethod.Squish), *item_augs],
+                       item_tfms=[*([ccrop] if crop < 1 else []), Resize(size, method=ResizeMethod.Squish), *item_augs],
                        batch_tfms=[*batch_augs, Normalize.from_stats(*stats)])
     dls = dblock.dataloaders(files, bs=bs, path=path, **kwargs)
     dls.test = dls.test_dl(tfiles, with_labels=True)
-    dls.stats, dls.excluded, dls.size = stats, sorted(bad), size
+    dls.stats, dls.excluded, dls.size, dls.crop = stats, sorted(bad), size, crop
     return dls
 
 # %% ../nbs/01_dataloaders.ipynb #fcf887db

@@ -10,7 +10,7 @@ import os
 # OpenMP threads that spin while waiting make torch 10-20x slower when the cores are shared with other processes
 # (measured here: 0.3 s vs 4-12 s per step); must be set before torch loads its OpenMP runtime
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import re, json, time, hashlib, warnings, itertools
+import re, json, math, time, hashlib, warnings, itertools
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -21,7 +21,7 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file, load_file
 from .data_prep import get_settings, dataset_path, cache_path, pretrained_model, hub_reachable
-from .dataloaders import get_dls, get_test_dl, PILImageRGB, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
+from .dataloaders import get_dls, get_test_dl, PILImageRGB, CenterCrop, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
 
 # %% auto #0
 __all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'DEFAULT_LR', 'DEFAULT_LR_MULT', 'mobilenet_v2_file',
@@ -244,6 +244,7 @@ def export_model(learn:Learner, # trained learner from `transfer_learner`
                  out:str|Path, # folder for model.safetensors + model.json
                  arch:str, # backbone name (rebuilt by `load_model`)
                  size:int, # image size the model was last trained at
+                 crop:float=1., # `CenterCrop` fraction applied before resizing (1: none)
                  **extra # more JSON fields (metrics, schedule, ...)
                 ) -> Path:
     "Write `model.safetensors` (weights) and `model.json` (classes, arch, size, normalisation) to `out`"
@@ -251,7 +252,7 @@ def export_model(learn:Learner, # trained learner from `transfer_learner`
     save_file({k: v.detach().cpu().contiguous() for k, v in learn.model.state_dict().items()}, out/'model.safetensors')
     mean, std = learn.norm_stats
     meta = dict(format='cns_tissue-model/1', arch=arch, classes=list(map(str, learn.dls.vocab)), size=int(size),
-                resize='squish', mean=list(mean), std=list(std), **extra)
+                crop=float(crop), resize='squish', mean=list(mean), std=list(std), **extra)
     (out/'model.json').write_text(json.dumps(meta, indent=1, default=str))
     return out
 
@@ -313,6 +314,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
           lr_find_iters:int=50, # iterations of `lr_find`
           num_workers:int|None=None, # loader workers (default: fastai's)
           augs:list|None=None, # augmentations for `get_dls` (None: notebook 01's default `micro_augs()`, []: none)
+          crop:float=1., # keep the central `crop` of each side before resizing (notebook 01's `CenterCrop`; 1: whole image)
           export_pkl:bool=False, # also write fastai's `learner.pkl` (pickle: trusted use only)
          ) -> Learner:
     "Fine-tune a pretrained backbone with a (progressive) size schedule and export it; metrics in `learn.res`"
@@ -325,7 +327,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     set_seed(seed)
     m, cache = backbone(arch, True, source), {}
     def make(s):
-        if s not in cache: cache[s] = get_dls(stage_source(name, s), size=s, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
+        if s not in cache: cache[s] = get_dls(stage_source(name, math.ceil(s/crop)), size=s, crop=crop, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
                                               n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
     learn = transfer_learner(make(sizes[0]), m, frozen_stride=frozen_stride, path=out, model_dir='checkpoints')
@@ -343,14 +345,14 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     lrs = np.array([hi/lr_mult]*(len(learn.opt.param_groups)-1) + [hi])   # one rate per group: body groups, head
     learn.fit_one_cycle(len(sizes)-freeze_epochs, lrs, cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
     learn.remove_cbs([clock, prog])
-    res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), lr=lr, lr_mult=lr_mult,
+    res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), crop=crop, lr=lr, lr_mult=lr_mult,
                frozen_stride=frozen_stride, frozen_stages=n_frozen_stages(learn.model[0], frozen_stride), freeze_epochs=freeze_epochs, bs=bs, seed=seed,
                precision=learn.precision, device=str(learn.dls.device), n_train=len(learn.dls.train_ds),
                n_valid=len(learn.dls.valid_ds), lr_find_seconds=round(lr_s, 1), train_seconds=clock.rows[-1]['seconds'])
     t1 = time.perf_counter()
     res.update(evaluate(learn, tta))
     res.update(eval_seconds=round(time.perf_counter()-t1, 1), history=clock.rows)
-    export_model(learn, out, arch, sizes[-1], metrics={k: v for k, v in res.items() if k != 'history'})
+    export_model(learn, out, arch, sizes[-1], crop, metrics={k: v for k, v in res.items() if k != 'history'})
     (out/'metrics.json').write_text(json.dumps(res, indent=1, default=str))
     if export_pkl: learn.export(out/'learner.pkl')
     learn.res = res
@@ -372,10 +374,10 @@ def predict_files(files:list, # image files
                  ) -> pd.DataFrame:
     "DataFrame with file, predicted class, its probability, one probability column per class, and `error` (unreadable files)"
     net, meta = load_model(model) if not isinstance(model, tuple) else model
-    tfm, cls = Resize(meta['size'], method=meta.get('resize', 'squish')), meta['classes']
+    tfm, cls = Pipeline([CenterCrop(meta.get('crop', 1.)), Resize(meta['size'], method=meta.get('resize', 'squish'))], split_idx=1), meta['classes']
     mean, std = (torch.tensor(meta[k]).view(1, 3, 1, 1) for k in ('mean', 'std'))
     def load(f):
-        try: return torch.from_numpy(np.array(tfm(PILImageRGB.create(f), split_idx=1))).permute(2, 0, 1), ''
+        try: return torch.from_numpy(np.array(tfm(PILImageRGB.create(f)))).permute(2, 0, 1), ''
         except Exception as e: return None, f"{type(e).__name__}: {e}".replace('\n', ' ')
     rows, chunks = [], list(chunked(list(files), bs))
     for chunk in (progress_bar(chunks) if progress else chunks):
@@ -409,6 +411,7 @@ def cns_tissue_train(
     precision:str='auto', # auto, fp32, bf16 or fp16
     n_per_class:int=None, # use at most this many images per class (quick runs)
     augs:str='default', # augmentation: default (exact dihedral, lighting, stain jitter), strong (+rotate, zoom, warp, noise) or none
+    crop:float=1., # keep the central fraction of each side before resizing, e.g. 0.7 for centred cells (1: whole image)
     no_tta:bool=False, # skip the TTA test accuracy
     export_pkl:bool=False, # also write fastai's learner.pkl (a pickle: load from trusted files only)
 ):
@@ -416,7 +419,7 @@ def cns_tissue_train(
     choices = {'default': None, 'strong': micro_augs(**STRONG_AUGS), 'none': []}
     if augs not in choices: raise SystemExit(f"cns_tissue_train: --augs must be one of {', '.join(choices)}, not {augs!r}")
     learn = train(dataset, out, arch, schedule, None if lr_find else lr, bs, freeze_epochs, lr_mult, frozen_stride, seed, source,
-                  precision, n_per_class, tta=not no_tta, augs=choices[augs], export_pkl=export_pkl)
+                  precision, n_per_class, tta=not no_tta, augs=choices[augs], crop=crop, export_pkl=export_pkl)
     print(json.dumps({k: v for k, v in learn.res.items() if k != 'history'}, indent=1))
     print(f"model written to {learn.path}")
 
