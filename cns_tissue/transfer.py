@@ -293,7 +293,7 @@ def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls
     return res
 
 # %% ../nbs/03_transfer.ipynb #d3beb03c
-DEFAULT_SCHEDULE = '128:8'  # the winner of the experiment below (see "Which schedule")
+DEFAULT_SCHEDULE = '128:8'  # fixed size: ahead on lc25000, the default dataset (see "Which schedule")
 DEFAULT_LR, DEFAULT_LR_MULT = 4e-3, 2  # see "The learning rate" above
 
 def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a folder with train/CLASS, test/CLASS
