@@ -48,7 +48,7 @@ def main(arch:str='tf_efficientnet_lite0', # backbone
     t = time.perf_counter()
     df = compare_schedules(dataset, {'fixed': fixed, 'progressive': progressive}, out, target=target, arch=arch,
                            n_per_class=n_per_class, frozen_stride=frozen_stride,
-                           crop=crop or (0.7 if Path(dataset).name == 'pbc_blood' else 1.))
+                           crop=crop if crop is not None else 0.7 if Path(dataset).name == 'pbc_blood' else 1.)
     pd.set_option('display.width', 200)
     print(f"\n{dataset}: common target = best valid accuracy both reached = {df.attrs['common']}; fixed target = {target}")
     print(df.to_string())

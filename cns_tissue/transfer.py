@@ -20,16 +20,16 @@ from fastai.callback.channelslast import ChannelsLast
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file, load_file
-from .data_prep import get_settings, dataset_path, cache_path, pretrained_model, hub_reachable
-from .dataloaders import get_dls, get_test_dl, PILImageRGB, CenterCrop, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
+from .data_prep import get_settings, dataset_path, pretrained_model, hub_reachable
+from .dataloaders import data_source, get_dls, get_test_dl, PILImageRGB, CenterCrop, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
 
 # %% auto #0
 __all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'DEFAULT_LR', 'DEFAULT_LR_MULT', 'mobilenet_v2_file',
            'mobilenet_v2', 'imagenet_top5', 'backbone', 'body_stages', 'n_frozen_stages', 'stage_splitter',
            'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16', 'pick_precision', 'CPUBF16', 'speed_up',
-           'parse_schedule', 'epoch_sizes', 'stage_source', 'ProgressiveResize', 'WallClock', 'export_model',
-           'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train',
-           'cns_tissue_predict', 'train_speed', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
+           'parse_schedule', 'epoch_sizes', 'ProgressiveResize', 'WallClock', 'export_model', 'load_model',
+           'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train', 'cns_tissue_predict',
+           'train_speed', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
 
 # %% ../nbs/03_transfer.ipynb #5abb150e
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
@@ -208,15 +208,6 @@ def epoch_sizes(schedule) -> list:
     "Image size of each epoch of `schedule`"
     return [s for s, e in parse_schedule(schedule) for _ in range(e)]
 
-def stage_source(dataset:str|Path, # dataset name or folder
-                 size:int, # training size
-                ) -> Path:
-    "Folder to read `size` px images from: the smallest cache size >= `size`, else the raw dataset"
-    if Path(dataset).is_dir(): return Path(dataset)
-    c = cache_path(str(dataset))
-    sizes = sorted(int(d.name) for d in c.glob('*') if d.name.isdigit() and (d/'train').is_dir()) if c.exists() else []
-    return next((c/str(s) for s in sizes if s >= size), dataset_path(str(dataset)))
-
 # %% ../nbs/03_transfer.ipynb #8df6bb71
 class ProgressiveResize(Callback):
     "Before each epoch, set `learn.dls` to loaders for that epoch's size (epochs counted across fits)"
@@ -327,7 +318,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     set_seed(seed)
     m, cache = backbone(arch, True, source), {}
     def make(s):
-        if s not in cache: cache[s] = get_dls(stage_source(name, math.ceil(s/crop)), size=s, crop=crop, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
+        if s not in cache: cache[s] = get_dls(name, size=s, crop=crop, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
                                               n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
     learn = transfer_learner(make(sizes[0]), m, frozen_stride=frozen_stride, path=out, model_dir='checkpoints')
