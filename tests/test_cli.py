@@ -32,7 +32,7 @@ def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('cli')
     data = _subset(tmp/'pbc_small')
     out = _cli(tmp, 'cns_tissue_train', '--dataset', data, '--out', tmp/'model', '--arch', 'mobilenet_v2',
-               '--schedule', '48:1,64:1', '--bs', '16', '--lr', '1e-3')
+               '--schedule', '48:1,64:1', '--bs', '16', '--lr', '1e-3', '--valid-pct', '0.25', '--label-smoothing', '0.1')
     return tmp, data, out
 
 def test_train_writes_model(trained):
@@ -46,6 +46,7 @@ def test_train_writes_model(trained):
     res = json.loads((m/'metrics.json').read_text())
     assert [h['size'] for h in res['history']] == [48, 64]      # progressive schedule ran
     assert 0 <= res['test_acc'] <= 1 and 'test_acc_tta' in res
+    assert (res['n_valid'], res['n_train'], res['valid_pct'], res['label_smoothing']) == (16, 48, 0.25, 0.1)  # 2 of 8 per class held out
     assert len(list((m/'checkpoints').glob('*.pth'))) == 2      # one checkpoint per epoch
     assert 'model written to' in out
 
