@@ -7,6 +7,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/interpret.html.md"""
 # %% ../nbs/04_interpret.ipynb #184fa63f
 from __future__ import annotations
 import itertools, textwrap
+from typing import Callable
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
@@ -19,10 +20,10 @@ import sklearn.metrics as skm
 
 # %% auto #0
 __all__ = ['Preds', 'last_linear', 'get_preds', 'preds_for_files', 'confusion_counts', 'PredsInterpretation', 'plot_confusion',
-           'prf_from_cm', 'bootstrap_report', 'format_report', 'dedup_mask', 'split_reports', 'top_losses_table',
-           'select_cases', 'show_gallery', 'knn_overlap', 'embed_2d', 'sample_items', 'sample_preds', 'plot_embeddings',
-           'find_cam_layer', 'gradcam', 'cam_boxes', 'show_gradcam', 'gradcam_cases', 'centroid_similarity',
-           'summarize', 'interpret_all']
+           'prf_from_cm', 'bootstrap_report', 'format_report', 'dedup_mask', 'split_reports', 'name_group',
+           'group_errors', 'top_losses_table', 'select_cases', 'show_gallery', 'knn_overlap', 'embed_2d',
+           'sample_items', 'sample_preds', 'plot_embeddings', 'find_cam_layer', 'gradcam', 'cam_boxes', 'show_gradcam',
+           'gradcam_cases', 'centroid_similarity', 'summarize', 'interpret_all']
 
 # %% ../nbs/04_interpret.ipynb #a8724c85
 class Preds:
@@ -238,6 +239,26 @@ def split_reports(splits:dict, # name -> `Preds`, e.g. {'valid': .., 'test': ..,
                       'macro recall': r.loc['macro avg', 'recall']}
     fmt = lambda s: f"{s['value']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
     return pd.DataFrame({n: {k: (v if k == 'n' else fmt(v)) for k, v in d.items()} for n, d in rows.items()}).T
+
+# %% ../nbs/04_interpret.ipynb #4372de42
+def name_group(f:str, # file name or path
+               sep:str='_', # the group is the file's stem up to the first `sep`
+              ) -> str:
+    "The group a file name encodes, e.g. 'BNE' for 'BNE_352014.jpg' (a CellaVision subtype)"
+    return Path(f).stem.split(sep)[0]
+
+def group_errors(p:Preds, # predictions with file names
+                 key:Callable=name_group, # file name -> group
+                ) -> pd.DataFrame:
+    "Images, errors, error rate and most common wrong prediction per (true class, file-name group), worst first"
+    df = pd.DataFrame({'cls': [p.vocab[i] for i in p.targs], 'group': [key(f) for f in p.items],
+                       'pred': [p.vocab[i] for i in p.decoded]})
+    df['wrong'] = df.cls != df.pred
+    g = df.groupby(['cls', 'group'])
+    out = pd.DataFrame({'n': g.size(), 'errors': g.wrong.sum()})
+    out['error_rate'] = (out.errors / out.n).round(3)
+    out['most_common_wrong'] = [d.pred[d.wrong].mode().iat[0] if d.wrong.any() else '' for _, d in g]
+    return out.sort_values(['error_rate', 'n'], ascending=False)
 
 # %% ../nbs/04_interpret.ipynb #965f8ed2
 def top_losses_table(preds:Preds|PredsInterpretation, # predictions
