@@ -37,7 +37,7 @@ def main(arch:str='tf_efficientnet_lite0', # backbone
         ):
     "Print img/s per size and the fixed-vs-progressive comparison"
     dev = 'cuda:' + torch.cuda.get_device_name() if torch.cuda.is_available() else f'cpu ({torch.get_num_threads()} threads)'
-    print(f"device: {dev}; torch {torch.__version__}; CPU bf16 instructions: {cpu_bf16() or "none"}")
+    print(f"device: {dev}; torch {torch.__version__}; CPU bf16 instructions: {cpu_bf16() or 'none'}")
     precs = ['fp32'] + (['bf16', 'fp16'] if torch.cuda.is_available() else ['bf16'] if cpu_bf16() else [])
     rows = [dict(size=int(s), **{f'{p} frozen {fz}': train_speed(arch, int(s), bs, steps, p, frozen_stride=fz)
                                  for p in precs for fz in sorted({0, frozen_stride})}) for s in sizes.split(',')]
