@@ -6,7 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/data_prep.html.md"""
 
 # %% ../nbs/00_data_prep.ipynb #812aa132
 from __future__ import annotations
-import os, re, json, time, shutil, socket, zipfile, configparser
+import io, os, re, json, time, shutil, socket, zipfile, configparser
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -19,9 +19,10 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['SPLITS', 'find_settings', 'get_settings', 'dataset_path', 'cache_path', 'tree_parts', 'source_members', 'assemble',
            'sha1_tree', 'inspect_image', 'tree_files', 'verify_dataset', 'count_table', 'size_table',
-           'plot_class_balance', 'plot_sizes', 'show_examples', 'to_rgb', 'cache_one', 'cache_images', 'wheel_weights',
-           'load_by_position', 'hub_reachable', 'pretrained_model', 'embed_images', 'orb_inliers', 'find_duplicates',
-           'dedup_test', 'plot_duplicate_pairs', 'leakage_check', 'prepare', 'cns_tissue_prepare']
+           'plot_class_balance', 'plot_sizes', 'show_examples', 'to_rgb', 'cached_bytes', 'as_cached', 'cache_one',
+           'cache_images', 'wheel_weights', 'load_by_position', 'hub_reachable', 'pretrained_model', 'embed_images',
+           'orb_inliers', 'find_duplicates', 'dedup_test', 'plot_duplicate_pairs', 'leakage_check', 'prepare',
+           'cns_tissue_prepare']
 
 # %% ../nbs/00_data_prep.ipynb #248b4450
 _defaults = dict(data_dir='data', dataset='', cache_dir='cache', sizes='128 256', arch='tf_efficientnet_lite0',
@@ -235,6 +236,22 @@ def to_rgb(im:Image.Image, # any PIL image
     return im
 
 # %% ../nbs/00_data_prep.ipynb #8d52bf20
+def cached_bytes(im:Image.Image, # an opened image; its `format` is the format it is cached in
+                 max_size:int # longest side in pixels
+                ) -> bytes|None:
+    "The cache's copy of `im`: `None` (copy the file as is: RGB and small enough), else the bytes of `to_rgb(im, max_size)` in `im`'s format"
+    if im.mode == 'RGB' and max(im.size) <= max_size: return None
+    fmt, buf = im.format or 'PNG', io.BytesIO()
+    to_rgb(im, max_size).save(buf, format=fmt, **({'quality': 95} if fmt == 'JPEG' else {}))
+    return buf.getvalue()
+
+def as_cached(fn, # an image file
+              max_size:int # longest side of the cache a model was trained on
+             ) -> Path|bytes:
+    "`fn` as a `max_size` cache holds it, without writing anything: the path itself, or the re-encoded bytes"
+    with Image.open(fn) as im: b = cached_bytes(im, max_size)
+    return Path(fn) if b is None else b
+
 def cache_one(rel:str, # file path relative to `src`
               src, # dataset folder
               dest, # cache folder for one size
@@ -246,11 +263,9 @@ def cache_one(rel:str, # file path relative to `src`
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(f'.{out.name}.part')
     try:
-        with Image.open(Path(src)/rel) as im:
-            if im.mode == 'RGB' and max(im.size) <= max_size: shutil.copyfile(Path(src)/rel, tmp_out); res = 'copied'
-            else:
-                fmt = im.format or 'PNG'
-                to_rgb(im, max_size).save(tmp_out, format=fmt, **({'quality': 95} if fmt == 'JPEG' else {})); res = 'written'
+        b = as_cached(Path(src)/rel, max_size)
+        if isinstance(b, Path): shutil.copyfile(b, tmp_out); res = 'copied'
+        else: tmp_out.write_bytes(b); res = 'written'
         os.replace(tmp_out, out); return res
     except Exception as e:
         tmp_out.unlink(missing_ok=True)

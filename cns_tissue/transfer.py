@@ -20,16 +20,17 @@ from fastai.callback.channelslast import ChannelsLast
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file, load_file
-from .data_prep import get_settings, dataset_path, pretrained_model, hub_reachable
+from .data_prep import get_settings, dataset_path, pretrained_model, hub_reachable, as_cached
 from .dataloaders import data_source, get_dls, get_test_dl, PILImageRGB, CenterCrop, test_files, micro_augs, STRONG_AUGS, norm_stats  # norm_stats(model): the weights' mean/std
 
 # %% auto #0
 __all__ = ['MOBILENET_FILE', 'TORCHVISION_ARCHS', 'DEFAULT_SCHEDULE', 'DEFAULT_LR', 'DEFAULT_LR_MULT', 'mobilenet_v2_file',
            'mobilenet_v2', 'imagenet_top5', 'backbone', 'body_stages', 'n_frozen_stages', 'stage_splitter',
            'fastai_arch', 'set_norm', 'transfer_learner', 'train_speed', 'cpu_bf16', 'bf16_speedup', 'pick_precision',
-           'CPUBF16', 'speed_up', 'parse_schedule', 'epoch_sizes', 'ProgressiveResize', 'WallClock', 'export_model',
-           'load_model', 'accuracy_on', 'evaluate', 'train', 'image_list', 'predict_files', 'cns_tissue_train',
-           'cns_tissue_predict', 'time_to_target', 'compare_schedules', 'plot_time_accuracy']
+           'CPUBF16', 'speed_up', 'parse_schedule', 'epoch_sizes', 'ProgressiveResize', 'WallClock', 'cache_size',
+           'export_model', 'load_model', 'dihedral_probs', 'dihedral_preds', 'accuracy_on', 'evaluate', 'train',
+           'image_list', 'predict_files', 'cns_tissue_train', 'cns_tissue_predict', 'time_to_target',
+           'compare_schedules', 'plot_time_accuracy']
 
 # %% ../nbs/03_transfer.ipynb #5abb150e
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
@@ -274,11 +275,18 @@ class WallClock(Callback):
                               **dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1]))))
 
 # %% ../nbs/03_transfer.ipynb #ff96f696
+def cache_size(path:Path, # the folder a loader reads (`dls.path`)
+              ) -> int|None:
+    "The longest side of notebook 00's cache `path` is (`cache/NAME/SIZE`), or `None` for any other folder"
+    path = Path(path)
+    return int(path.name) if path.name.isdigit() and (path.parent/'summary.json').exists() else None
+
 def export_model(learn:Learner, # trained learner from `transfer_learner`
                  out:str|Path, # folder for model.safetensors + model.json
                  arch:str, # backbone name (rebuilt by `load_model`)
                  size:int, # image size the model was last trained at
                  crop:float=1., # `CenterCrop` fraction applied before resizing (1: none)
+                 source_max_size:int|None=None, # the model trained on notebook 00's cache of this size (`predict_files` shrinks new images the same way)
                  **extra # more JSON fields (metrics, schedule, ...)
                 ) -> Path:
     "Write `model.safetensors` (weights) and `model.json` (classes, arch, size, normalisation) to `out`"
@@ -286,7 +294,7 @@ def export_model(learn:Learner, # trained learner from `transfer_learner`
     save_file({k: v.detach().cpu().contiguous() for k, v in learn.model.state_dict().items()}, out/'model.safetensors')
     mean, std = learn.norm_stats
     meta = dict(format='cns_tissue-model/1', arch=arch, classes=list(map(str, learn.dls.vocab)), size=int(size),
-                crop=float(crop), resize='squish', mean=list(mean), std=list(std), **extra)
+                crop=float(crop), source_max_size=source_max_size, resize='squish', mean=list(mean), std=list(std), **extra)
     (out/'model.json').write_text(json.dumps(meta, indent=1, default=str))
     return out
 
@@ -302,21 +310,39 @@ def load_model(path:str|Path, # folder with model.safetensors + model.json
     return model.eval(), meta
 
 # %% ../nbs/03_transfer.ipynb #d583d7d1
+def dihedral_probs(model:nn.Module, # a classifier in eval mode
+                   x:Tensor, # a normalised batch of square images, N x 3 x S x S
+                   n:int=8, # how many of the 8 views to average (1: the images as they are)
+                  ) -> Tensor:
+    "Class probabilities of `model` on `x`, averaged over its first `n` views: rotations by 90 degrees and their mirror images"
+    views = [v for k in range(4) for v in (torch.rot90(x, k, (2, 3)), torch.rot90(x, k, (2, 3)).flip(3))][:n]
+    with torch.inference_mode():
+        return torch.stack([model(v.contiguous(memory_format=torch.channels_last)).float().softmax(1) for v in views]).mean(0)
+
+def dihedral_preds(learn:Learner, # trained learner
+                   dl, # labelled loader
+                   n:int=8, # views per image (see `dihedral_probs`)
+                  ) -> tuple:
+    "`(probs, targets)` of `learn.model` on `dl` with `dihedral_probs`, in fp32 as `predict_files` computes them"
+    learn.model.eval()
+    ps, ys = zip(*[(dihedral_probs(learn.model, xb.as_subclass(Tensor), n).cpu(), yb.cpu()) for xb, yb in dl])
+    return torch.cat(ps), torch.cat(ys).as_subclass(Tensor)
+
 def accuracy_on(learn:Learner, # trained learner
                 dl, # labelled loader (e.g. `dls.test`)
-                tta:bool=False, # average fastai's TTA (4 augmented passes) with the plain prediction
+                tta:bool=False, # average the 8 rotated/mirrored views (`dihedral_preds`)
                ) -> float:
     "Accuracy of `learn` on `dl`"
-    preds, targs = learn.tta(dl=dl, n=4) if tta else learn.get_preds(dl=dl)
+    preds, targs = dihedral_preds(learn, dl) if tta else learn.get_preds(dl=dl)
     return round(float((preds.argmax(1) == targs).float().mean()), 4)
 
 def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls.test`)
-             tta:bool=True, # also report TTA accuracies
+             tta:bool=True, # also report TTA accuracies (8 rotated/mirrored views, `dihedral_preds`)
             ) -> dict:
     "Valid and test accuracy (plain/TTA), also on the de-duplicated test images when notebook 00 listed them"
     dls = learn.dls
     res = {'valid_acc': accuracy_on(learn, dls.valid), 'test_n': len(dls.test.items)}
-    preds = {'': learn.get_preds(dl=dls.test), **({'_tta': learn.tta(dl=dls.test, n=4)} if tta else {})}
+    preds = {'': learn.get_preds(dl=dls.test), **({'_tta': dihedral_preds(learn, dls.test)} if tta else {})}
     try: keep = set(map(str, test_files(dls.path, dedup=True)))   # de-duplicated subset: same predictions, no extra pass
     except FileNotFoundError: keep = None
     mask = torch.tensor([str(f) in keep for f in dls.test.items]) if keep is not None else None
@@ -390,7 +416,7 @@ def train(dataset:str|Path|None=None, # dataset name under `data_dir`, or a fold
     t1 = time.perf_counter()
     res.update(evaluate(learn, tta))
     res.update(eval_seconds=round(time.perf_counter()-t1, 1), history=clock.rows)
-    export_model(learn, out, arch, sizes[-1], crop, metrics={k: v for k, v in res.items() if k != 'history'})
+    export_model(learn, out, arch, sizes[-1], crop, cache_size(learn.dls.path), metrics={k: v for k, v in res.items() if k != 'history'})
     (out/'metrics.json').write_text(json.dumps(res, indent=1, default=str))
     if export_pkl: learn.export(out/'learner.pkl')
     learn.res = res
@@ -409,13 +435,18 @@ def predict_files(files:list, # image files
                   model:str|Path|tuple, # folder written by `train`, or `load_model`'s `(model, meta)`
                   bs:int=64, # batch size
                   progress:bool=True, # show a progress bar
+                  tta:bool=False, # average the 8 rotated/mirrored views of each image (`dihedral_probs`), as `evaluate`'s TTA
                  ) -> pd.DataFrame:
     "DataFrame with file, predicted class, its probability, one probability column per class, and `error` (unreadable files)"
     net, meta = load_model(model) if not isinstance(model, tuple) else model
     tfm, cls = Pipeline([CenterCrop(meta.get('crop', 1.)), Resize(meta['size'], method=meta.get('resize', 'squish'))], split_idx=1), meta['classes']
     mean, std = (torch.tensor(meta[k]).view(1, 3, 1, 1) for k in ('mean', 'std'))
+    src = meta.get('source_max_size')   # trained on the cache: see the same pixels
+    if 'source_max_size' not in meta: warnings.warn(
+        "model.json has no `source_max_size` (written before cns_tissue recorded it): new images are not shrunk as the "
+        "training cache was, which cost 1.6 points on lc25000; add \"source_max_size\": N (the cache size the model trained on) to model.json")
     def load(f):
-        try: return torch.from_numpy(np.array(tfm(PILImageRGB.create(f)))).permute(2, 0, 1), ''
+        try: return torch.from_numpy(np.array(tfm(PILImageRGB.create(as_cached(f, src) if src else f)))).permute(2, 0, 1), ''
         except Exception as e: return None, f"{type(e).__name__}: {e}".replace('\n', ' ')
     rows, chunks = [], list(chunked(list(files), bs))
     for chunk in (progress_bar(chunks) if progress else chunks):
@@ -424,7 +455,7 @@ def predict_files(files:list, # image files
         probs = np.zeros((len(chunk), len(cls)), dtype=np.float32)
         if ok:
             x = (torch.stack([xs[i] for i in ok]).float()/255 - mean)/std
-            with torch.inference_mode(): probs[ok] = net(x.contiguous(memory_format=torch.channels_last)).float().softmax(1).numpy()
+            probs[ok] = dihedral_probs(net, x, 8 if tta else 1).numpy()
         for i, f in enumerate(chunk):
             good = xs[i] is not None
             rows.append(dict(file=str(f), pred=cls[probs[i].argmax()] if good else '', prob=round(float(probs[i].max()), 4) if good else np.nan,
@@ -470,11 +501,12 @@ def cns_tissue_predict(
     model:str=None, # folder written by cns_tissue_train (default: models/DATASET from settings)
     out:str='predictions.csv', # CSV to write
     bs:int=64, # batch size
+    tta:bool=False, # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
 ):
     "Classify images with a trained model; write a CSV of class and probabilities (unreadable files get an error row)"
     if not paths: raise SystemExit("cns_tissue_predict: give image files or folders")
     model = model or Path(get_settings().cache_dir).parent/'models'/get_settings().dataset
-    df = predict_files(image_list(paths), model, bs)
+    df = predict_files(image_list(paths), model, bs, tta=tta)
     df.to_csv(out, index=False)
     n_err, lab = int((df.error != '').sum()), df.file.map(lambda f: Path(f).parent.name)
     msg = f"{len(df)} files, {n_err} unreadable -> {out}"

@@ -5,7 +5,7 @@ import json, shutil, subprocess, sys
 from pathlib import Path
 import pandas as pd, pytest, torch
 
-from cns_tissue.data_prep import dataset_path
+from cns_tissue.data_prep import dataset_path, cache_images
 
 def _subset(dst, name='pbc_blood', n=8):
     "Copy the first `n` images per split and class of dataset `name` to `dst`"
@@ -31,7 +31,10 @@ def _cli(tmp, fn, *args):
 def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('cli')
     data = _subset(tmp/'pbc_small')
-    out = _cli(tmp, 'cns_tissue_train', '--dataset', data, '--out', tmp/'model', '--arch', 'mobilenet_v2',
+    cache = tmp/'cache'/'64'          # trained on a notebook-00 style cache: predict must shrink new images the same way
+    cache_images(data, cache, 64, [str(f.relative_to(data)) for f in data.rglob('*.jpg')], n_workers=0)
+    (cache.parent/'summary.json').write_text('{}')
+    out = _cli(tmp, 'cns_tissue_train', '--dataset', cache, '--out', tmp/'model', '--arch', 'mobilenet_v2', '--precision', 'fp32',
                '--schedule', '48:1,64:1', '--bs', '16', '--lr', '1e-3', '--valid-pct', '0.25', '--label-smoothing', '0.1')
     return tmp, data, out
 
@@ -43,6 +46,7 @@ def test_train_writes_model(trained):
     meta = json.loads((m/'model.json').read_text())
     assert meta['arch'] == 'mobilenet_v2' and meta['size'] == 64 and len(meta['classes']) == 8
     assert meta['mean'] == pytest.approx([0.485, 0.456, 0.406])  # torchvision MobileNetV2 expects ImageNet stats
+    assert meta['source_max_size'] == 64                        # trained on the 64 px cache
     res = json.loads((m/'metrics.json').read_text())
     assert [h['size'] for h in res['history']] == [48, 64]      # progressive schedule ran
     assert 0 <= res['test_acc'] <= 1 and 'test_acc_tta' in res
@@ -66,6 +70,17 @@ def test_predict_folder_with_unreadable_file(trained):
     probs = good[[c for c in df.columns if c.startswith('p_')]].astype(float).sum(axis=1)
     assert probs.between(0.99, 1.01).all()
     assert '1 unreadable' in out and 'accuracy vs parent-folder labels' in out
+
+def test_predict_originals_gives_reported_accuracy(trained):
+    "Predicting the original test images from the command line gives the test accuracy training reported"
+    tmp, data, _ = trained
+    out = _cli(tmp, 'cns_tissue_predict', data/'test', '--model', tmp/'model', '--out', tmp/'p_test.csv')
+    acc, n = out.split('accuracy vs parent-folder labels: ')[1].split(' on ')
+    res = json.loads((tmp/'model'/'metrics.json').read_text())
+    assert int(n.split()[0]) == res['test_n'] == 64
+    assert float(acc) == pytest.approx(res['test_acc'], abs=1e-4)
+    out = _cli(tmp, 'cns_tissue_predict', data/'test', '--model', tmp/'model', '--out', tmp/'p_tta.csv', '--tta')
+    assert float(out.split('accuracy vs parent-folder labels: ')[1].split(' on ')[0]) == pytest.approx(res['test_acc_tta'], abs=1e-4)
 
 def test_load_model_matches_predict(trained):
     from cns_tissue.transfer import load_model, predict_files
