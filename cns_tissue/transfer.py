@@ -332,17 +332,17 @@ def accuracy_on(learn:Learner, # trained learner
                 dl, # labelled loader (e.g. `dls.test`)
                 tta:bool=False, # average the 8 rotated/mirrored views (`dihedral_preds`)
                ) -> float:
-    "Accuracy of `learn` on `dl`"
-    preds, targs = dihedral_preds(learn, dl) if tta else learn.get_preds(dl=dl)
+    "Accuracy of `learn` on `dl`, in fp32 as `predict_files` runs the exported model"
+    preds, targs = dihedral_preds(learn, dl, 8 if tta else 1)
     return round(float((preds.argmax(1) == targs).float().mean()), 4)
 
 def evaluate(learn:Learner, # learner whose `dls` come from `get_dls` (with `dls.test`)
              tta:bool=True, # also report TTA accuracies (8 rotated/mirrored views, `dihedral_preds`)
             ) -> dict:
-    "Valid and test accuracy (plain/TTA), also on the de-duplicated test images when notebook 00 listed them"
+    "Valid and test accuracy (plain/TTA) in fp32, also on the de-duplicated test images when notebook 00 listed them"
     dls = learn.dls
     res = {'valid_acc': accuracy_on(learn, dls.valid), 'test_n': len(dls.test.items)}
-    preds = {'': learn.get_preds(dl=dls.test), **({'_tta': dihedral_preds(learn, dls.test)} if tta else {})}
+    preds = {'': dihedral_preds(learn, dls.test, 1), **({'_tta': dihedral_preds(learn, dls.test)} if tta else {})}
     try: keep = set(map(str, test_files(dls.path, dedup=True)))   # de-duplicated subset: same predictions, no extra pass
     except FileNotFoundError: keep = None
     mask = torch.tensor([str(f) in keep for f in dls.test.items]) if keep is not None else None
