@@ -1,45 +1,39 @@
 """Loader vs model throughput: is data loading the bottleneck on this machine?
 
-Measures, for each image size, the images/s delivered by the training DataLoader (JPEG decode, resize, collate in
-`--workers` worker processes + batch augmentation in the main process) and the images/s the model trains at on a
-fixed batch (forward+backward+step, no loading). Run under the shared CPU lock:
+For each image size and augmentation preset, measures the images/s the training DataLoader delivers (decode, resize,
+collate in `--workers` processes, batch augmentation in the main process) and the images/s the model trains at on a
+synthetic batch (forward+backward+step, no loading: `cns_tissue.training.train_speed`), in one run, and prints their
+ratio. Writes the table and a run.json to runs/bench/DATE-TIME-loader_throughput/.
 
-    flock /tmp/cns_cpu.lock python bench/loader_throughput.py --name pbc_blood
+    python bench/loader_throughput.py --dataset pbc_blood --sizes 128 224
 """
-import argparse, os, time, platform
-import torch, pandas as pd
-from fastai.vision.all import IntToFloatTensor, Normalize, Pipeline
-from cns_tissue.dataloaders import get_dls, loader_speed, data_source, micro_augs, STRONG_AUGS
-from cns_tissue.scratch import scratch_learner, train_speed, has_amx_bf16
+import os
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+import pandas as pd
+from fastcore.script import call_parse
+from cns_tissue.dataloaders import get_dls, loader_speed, AUGS
+from cns_tissue.training import train_speed, pick_precision
+from cns_tissue.results import record_table, cpu_model
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--name', default='pbc_blood'); p.add_argument('--sizes', type=int, nargs='+', default=[128, 224])
-    p.add_argument('--workers', type=int, default=2); p.add_argument('--bs', type=int, default=64)
-    p.add_argument('--batches', type=int, default=20); p.add_argument('--arch', default='cellnet')
-    p.add_argument('--threads', type=int, default=2)
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, torch threads {a.threads}, amx_bf16={has_amx_bf16()}")
+@call_parse
+def main(dataset:str='pbc_blood', # dataset name or folder
+         sizes:str='128,224', # image sizes
+         arch:str='tf_efficientnet_lite0', # the model the loader must keep busy
+         bs:int=64, # batch size
+         workers:int=2, # loader processes
+         batches:int=20, # batches timed per measurement
+        ):
+    "Print and record loader and model images/s per size and augmentation preset"
     rows = []
-    for sz in a.sizes:
-        srcs = {'cache' if 'cache' in str(data_source(a.name, sz)) else 'raw': a.name}
-        try:
-            from cns_tissue.data_prep import dataset_path; srcs['raw'] = dataset_path(a.name)
-        except ImportError: pass
-        model_ips = None
-        for src, where in srcs.items():
-            dls = get_dls(where, size=sz, bs=a.bs, num_workers=a.workers)                       # default (light) augmentation
-            light = loader_speed(dls.train, a.batches)
-            strong = loader_speed(get_dls(where, size=sz, bs=a.bs, num_workers=a.workers, augs=micro_augs(**STRONG_AUGS)).train, a.batches)
-            noaug = loader_speed(get_dls(where, size=sz, bs=a.bs, num_workers=a.workers, augs=[]).train, a.batches)  # decode+resize+normalise only
-            if model_ips is None:
-                model_ips = train_speed(scratch_learner(dls, a.arch, name='bench'), max(4, a.batches//4))
-            rows.append(dict(size=sz, source=f"{src} ({dls.path})", loader_default_img_s=round(light), loader_strong_img_s=round(strong),
-                             loader_noaug_img_s=round(noaug), model_train_img_s=round(model_ips, 1), ratio_default=round(light/model_ips, 1),
-                             ratio_strong=round(strong/model_ips, 1)))
+    for sz in map(int, sizes.split(',')):
+        prec = pick_precision(arch, 'auto', sz, bs)
+        model = train_speed(arch, sz, bs, prec, steps=max(3, batches//5))
+        for augs in AUGS:
+            dls = get_dls(dataset, sz, bs=bs, augs=augs, num_workers=workers)
+            rows.append(dict(size=sz, augs=augs, source=str(dls.path), loader_img_s=round(loader_speed(dls.train, batches)),
+                             model_img_s=model, precision=prec))
+            rows[-1]['loader/model'] = round(rows[-1]['loader_img_s']/model, 1)
             print(rows[-1], flush=True)
-    df = pd.DataFrame(rows); print(); print(df.to_string(index=False))
-    print(f"\ndefault loader >= 3x model at every size/source: {bool((df.ratio_default >= 3).all())}; strong: {bool((df.ratio_strong >= 3).all())}")
-
-if __name__ == '__main__': main()
+    df = pd.DataFrame(rows)
+    print(f"\n{cpu_model()}, {os.cpu_count()} cores\n{df.to_string(index=False)}")
+    print(f"\nrecorded in {record_table('loader_throughput', df, dict(dataset=dataset, sizes=sizes, arch=arch, bs=bs, workers=workers, batches=batches))}")

@@ -231,6 +231,7 @@ def stage(root: Path, dest: Path) -> tuple:
         lst = '\n'.join(f'- [{t}]({n}.ipynb)' for n, t, *_ in pages)
         (dest/'index.md').write_text(f"# {cfg.get('title', cfg.lib_name)}\n\n{cfg.get('description', '')}\n\n{lst}\n\n{tree}")
         pages.insert(0, ('index', cfg.get('title', cfg.lib_name), None, None, []))
+    if (nbs/'images').is_dir(): shutil.copytree(nbs/'images', dest/'images')   # figures the notebooks' markdown shows
     for e in errors: print('WARNING (nbdev-docs would stop here):', e)
     return [dict(page=n, title=t, notebook=s, api=a) for n, t, _, s, a in pages], errors
 

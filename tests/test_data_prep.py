@@ -3,7 +3,8 @@ import hashlib, shutil, subprocess, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd, pytest
 from PIL import Image
-from cns_tissue.data_prep import get_settings, dataset_path, prepare, sha1_tree, tree_files
+from cns_tissue.config import get_settings, dataset_path
+from cns_tissue.data_prep import prepare, sha1_tree, tree_files
 
 @pytest.fixture(scope='module')
 def messy(tmp_path_factory):
@@ -25,7 +26,8 @@ def messy(tmp_path_factory):
 
 def test_cli_prepare_messy_download(messy, tmp_path):
     ini = tmp_path/'settings.ini'
-    ini.write_text(f"[cns_tissue]\ndata_dir = {dataset_path('pbc_blood').parent}\ncache_dir = {tmp_path/'cache'}\nsizes = 64\n")
+    ini.write_text(open(get_settings().settings_file).read().replace('cache_dir = cache', f"cache_dir = {tmp_path/'cache'}")
+                   .replace('sizes = 128 256', 'sizes = 64').replace('data_dir = ../shared/data', f"data_dir = {dataset_path('pbc_blood').parent}"))
     sources = [messy/'part1.zip', messy/'part2.zip', messy/'extra']
     before = {str(s): sha1_tree(s) for s in sources}
     p = subprocess.run(['cns_tissue_prepare', *map(str, sources), '--name', 'hpa', '--settings', str(ini)],
@@ -42,8 +44,10 @@ def test_cli_prepare_messy_download(messy, tmp_path):
     assert len(cached) == 2*2*6 + 3                                        # readable images only
     assert all(Image.open(f).mode == 'RGB' and max(Image.open(f).size) <= 64 for f in cached)
     assert len((out/'test_dedup.txt').read_text().split()) <= 12
+    assert "'platelet'" not in p.stdout and "class 'basophil'" not in p.stdout        # both classes in both splits: no shape problem
 
 def test_missing_dataset_message(tmp_path):
-    ini = tmp_path/'settings.ini'; ini.write_text(f"[cns_tissue]\ndata_dir = {tmp_path}\ndataset = hpa\n")
+    ini = tmp_path/'settings.ini'
+    ini.write_text(open(get_settings().settings_file).read().replace('data_dir = ../shared/data', f'data_dir = {tmp_path}').replace('dataset = lc25000', 'dataset = hpa'))
     p = subprocess.run(['cns_tissue_prepare', '--settings', str(ini)], capture_output=True, text=True)
-    assert p.returncode != 0 and 'Put the images in' in p.stderr and 'Traceback' not in p.stderr
+    assert p.returncode == 2 and 'put the images in' in p.stderr and 'Traceback' not in p.stderr, p.stderr
