@@ -9,6 +9,7 @@ ratio. Writes the table and a run.json to runs/bench/DATE-TIME-loader_throughput
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
 from cns_tissue.dataloaders import get_dls, loader_speed, AUGS

@@ -12,6 +12,7 @@ trains fastest per image, writes `table.csv`, `run.json` and `speed.png` to runs
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import threading, time
+import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd, torch
 from fastcore.script import call_parse
 from cns_tissue.training import train_speed, infer_speed, cpu_bf16

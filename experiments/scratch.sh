@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Scratch CNNs on pbc_blood (notebook 02, issue: a scratch CNN at 0.96).
+# 1. Learning-rate pilot: xresnet18 and cellnet, 128 px, 4 epochs, 400 images per class; the rate with the best
+#    validation accuracy is chosen per architecture (test accuracy is in the records but not used).
+# 2. The chosen rate, progressive resizing, the full training set, about 30 minutes each (scratch.sh full).
+cd "$(dirname "$0")"
+if [ "${1:-pilot}" = pilot ]; then
+  for arch in xresnet18 cellnet; do for lr in 2e-3 5e-3 1e-2; do
+    bash run.sh scratch_pilot_${arch}_lr$lr cns_tissue_train --dataset pbc_blood --arch $arch --schedule 128:4 --lr $lr \
+      --label-smoothing 0.1 --n-per-class 400
+  done; done
+fi
