@@ -6,7 +6,8 @@
 cd "$(dirname "$0")"
 if [ "${1:-pilot}" = pilot ]; then
   for arch in xresnet18 cellnet; do for lr in 2e-3 5e-3 1e-2; do
+    [ -d ../results/pbc_blood/scratch_pilot_${arch}_lr$lr ] && continue
     bash run.sh scratch_pilot_${arch}_lr$lr cns_tissue_train --dataset pbc_blood --arch $arch --schedule 128:4 --lr $lr \
-      --label-smoothing 0.1 --n-per-class 400
+      --label-smoothing 0.1 --n-per-class 400 --no-tta
   done; done
 fi
