@@ -15,7 +15,7 @@ import threading, time
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd, torch
 from fastcore.script import call_parse
-from cns_tissue.training import train_speed, infer_speed, cpu_bf16
+from cns_tissue.speed import train_speed, infer_speed, cpu_bf16
 from cns_tissue.results import record_table, cpu_model
 
 def _rss_mb():

@@ -19,7 +19,8 @@ from fastai.vision.all import Callback
 from cns_tissue.config import get_settings
 from cns_tissue.dataloaders import get_dls
 from cns_tissue.transfer import create_model
-from cns_tissue.training import train_speed, infer_speed, pick_precision, make_learner, speed_up, train_config
+from cns_tissue.speed import train_speed, infer_speed, pick_precision, speed_up
+from cns_tissue.training import make_learner, train_config
 from cns_tissue.inference import predict_probs
 from cns_tissue.results import record_table, cpu_model
 
@@ -52,15 +53,21 @@ def main(dataset:str='pbc_blood', # dataset name or folder
          batches:int=30, # training batches timed per size
          workers:int=None, # loader processes (default: fastai's)
          n_predict:int=2000, # test images predicted per measurement
+         compile:bool=False, # also measure the model alone under torch.compile (compilation takes minutes on a CPU)
         ):
     "Print and record the loop/limit ratios of training and prediction"
     cfg = train_config(dataset=dataset, arch=arch); rows = []
     for sz in map(int, sizes.split(',')):
         cfg.precision_used = pick_precision(cfg.arch, cfg.precision, sz, cfg.bs, cfg.frozen_stride)
         limit = train_speed(cfg.arch, sz, cfg.bs, cfg.precision_used, cfg.frozen_stride, steps=5)
-        loop = loop_speed(cfg, sz, batches, workers)
-        rows.append(dict(what='train', size=sz, precision=cfg.precision_used, loop_img_s=round(loop, 1), limit_img_s=limit, ratio=round(loop/limit, 2)))
-        print(rows[-1], flush=True)
+        for w in sorted({workers if workers is not None else 2, 1}):
+            loop = loop_speed(cfg, sz, batches, w)
+            rows.append(dict(what=f'train, {w} loader worker(s)', size=sz, precision=cfg.precision_used, loop_img_s=round(loop, 1), limit_img_s=limit, ratio=round(loop/limit, 2)))
+            print(rows[-1], flush=True)
+        if compile:
+            c = train_speed(cfg.arch, sz, cfg.bs, cfg.precision_used, cfg.frozen_stride, steps=5, compile=True)
+            rows.append(dict(what='model alone, torch.compile', size=sz, precision=cfg.precision_used, loop_img_s=c, limit_img_s=limit, ratio=round(c/limit, 2)))
+            print(rows[-1], flush=True)
         dls = get_dls(cfg.dataset, sz, crop=cfg.crop, num_workers=0)
         files, model = dls.test.items[:n_predict], create_model(cfg.arch, len(dls.vocab), pretrained=False).eval()
         bare = infer_speed(cfg.arch, sz, 64, 'fp32', steps=5)
