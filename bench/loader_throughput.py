@@ -12,7 +12,8 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
-from cns_tissue.dataloaders import get_dls, loader_speed, AUGS
+from cns_tissue.dataloaders import get_dls, loader_speed
+from cns_tissue.augment import AUGS
 from cns_tissue.speed import train_speed, pick_precision
 from cns_tissue.results import record_table, cpu_model
 
