@@ -22,7 +22,7 @@ def test_readme_results_table_matches_records():
     res = load_results(ROOT/'results')
     if not rows: pytest.skip('no results recorded yet')
     cols = {'dataset': 'dataset', 'arch': 'model', 'schedule': 'schedule', 'test_acc': 'test', 'test_acc_ci': '95% CI', 'test_acc_tta': 'TTA',
-            'test_dedup_acc': 'de-duplicated', 'test_dedup_acc_ci': '95% CI', 'train_min': 'train min'}
+            'test_dedup_acc': 'de-duplicated', 'test_dedup_acc_ci': '95% CI', 'test_dedup_n': 'images', 'train_min': 'train min'}
     for row in rows:
         rec = re.search(r'\(results/([^/]+)/([^)]+)\)', row[-1])
         assert rec, f'row cites no record: {row}'
@@ -36,7 +36,7 @@ NUM = re.compile(r'(?<![\w.])\d+\.\d+(?![\w.])')
 def _markdown(nb):
     return '\n'.join(''.join(c['source']) for c in json.loads(nb.read_text())['cells'] if c['cell_type'] == 'markdown')
 
-@pytest.mark.parametrize('nb', ['index.ipynb', *[p.name for p in sorted((ROOT/'nbs').glob('03*.ipynb'))], '05_paper_summary.ipynb'])
+@pytest.mark.parametrize('nb', ['index.ipynb', '00a_duplicates.ipynb', *[p.name for p in sorted((ROOT/'nbs').glob('03*.ipynb'))], '05_paper_summary.ipynb'])
 def test_no_typed_figures(nb):
     "No measured figure (a number with a decimal point) in the prose of the pages that report results; code spans are settings, not results"
     prose = re.sub(r'`[^`]*`|https?://\S+|doi:\S+', '', _markdown(ROOT/'nbs'/nb))
