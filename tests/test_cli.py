@@ -52,6 +52,7 @@ def test_wrong_train_command(small_cache, tmp_path, args, msg):
 
 def test_wrong_model_folders(trained, tmp_path):
     data, cache, out, _ = trained
+    if json.loads((out/'model.json').read_text())['arch'] != 'cellnet': pytest.skip('model folders are read the same way for every arch')
     shutil.copytree(out, tmp_path/'cut'); f = tmp_path/'cut'/'model.safetensors'; f.write_bytes(f.read_bytes()[:1000])
     shutil.copytree(out, tmp_path/'other'); (tmp_path/'other'/'model.json').write_text('{"format": "keras-3"}')
     for model, msg in ((tmp_path/'missing', 'not found'), (tmp_path/'cut', 'unreadable or truncated'), (tmp_path/'other', 'not a cns_tissue model')):
