@@ -63,10 +63,12 @@ def dataset_path(name=None, # dataset name under `data_dir`, or a folder path (d
     cfg = cfg or get_settings()
     name = str(name or cfg.dataset)
     p = Path(name).expanduser()
-    if not p.is_dir(): p = cfg.data_dir/name
+    if p.is_dir(): return p
+    if len(p.parts) > 1: raise MissingInput(f"dataset folder '{p}' not found: pass a folder that holds train/CLASS/* and test/CLASS/*")
+    p = cfg.data_dir/name
     if not p.is_dir(): raise MissingInput(
-        f"dataset folder '{p}' not found: put the images in {cfg.data_dir}/{name}/train/CLASS/* and "
-        f"{cfg.data_dir}/{name}/test/CLASS/*, set data_dir/dataset in {cfg.settings_file}, or pass a folder path")
+        f"dataset folder '{p}' not found: put the images in {p}/train/CLASS/* and {p}/test/CLASS/*, "
+        f"set data_dir/dataset in {cfg.settings_file}, or pass a folder path")
     return p
 
 def cache_path(name=None, # dataset name or folder (default: `dataset` from settings)
