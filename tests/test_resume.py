@@ -7,7 +7,9 @@ from conftest import run
 def _start(cache, out):
     return subprocess.Popen(['cns_tissue_train', '--dataset', str(cache), '--arch', 'cellnet', '--schedule', '48:2,64:2', '--bs', '8',
                              '--valid-pct', '0.25', '--out', str(out), '--num-workers', '0', '--precision', 'fp32'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal, even when the
+                                                                                          # tests run in the background (SIGINT ignored)
 
 def _wait_epoch(proc, out, epoch, timeout=600):
     "Poll state.json until the run has completed `epoch` epochs"
