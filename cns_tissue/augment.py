@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/augment.html.md"""
 
 # %% ../nbs/01b_augment.ipynb #9f1e7e09
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import numpy as np, torch
 from fastai.vision.all import *
 from skimage.color.colorconv import hed_from_rgb, rgb_from_hed

@@ -62,7 +62,7 @@ def cns_tissue_prepare():
     run_cli(prepare, 'cns_tissue_prepare', _show_prepare)
 
 def _show_train(learn):
-    print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1)); print(f"model and records written to {learn.run}")
+    print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1)); print(f"model and records written to {learn.run_dir}")
 
 def cns_tissue_train():
     "Train a model (`training.train`); defaults from settings.ini"

@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/dataloaders.html.md"""
 
 # %% ../nbs/01_dataloaders.ipynb #c06ac8dd
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import os, io, time, math
 import numpy as np, pandas as pd, torch
 from pathlib import Path

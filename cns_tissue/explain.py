@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/explain.html.md"""
 
 # %% ../nbs/04a_explain.ipynb #2428c31c
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import textwrap
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F

@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/inference.html.md"""
 
 # %% ../nbs/03b_inference.ipynb #f6e0f009
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import os, json, warnings
 from typing import Annotated
 from pathlib import Path

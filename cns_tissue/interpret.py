@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/interpret.html.md"""
 
 # %% ../nbs/04_interpret.ipynb #217f8a96
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 from typing import Callable
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn

@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/multilabel.html.md"""
 
 # %% ../nbs/03f_multilabel.ipynb #98872b78
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import math
 from pathlib import Path
 import numpy as np, pandas as pd, torch

@@ -171,7 +171,8 @@ def md_table(df:pd.DataFrame, # rows to show
              cols:dict, # column -> header
             ) -> str:
     "A markdown table of `df[cols]`, numbers as printed by pandas, empty cells for missing values"
-    fmt = lambda v: '' if v is None or (isinstance(v, float) and v != v) else f'{v:.3f}' if isinstance(v, float) and v < 1.0001 else str(v)
+    fmt = lambda v: ('' if v is None or (isinstance(v, float) and v != v) else f'{v:.3f}' if isinstance(v, float) and v < 1.0001
+                     else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))   # counts stay counts when a column has gaps
     head = '| ' + ' | '.join(cols.values()) + ' |\n|' + '---|'*len(cols) + '\n'
     return head + ''.join('| ' + ' | '.join(fmt(r[c]) for c in cols) + ' |\n' for _, r in df.iterrows())
 

@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/scratch_cnn.html.md"""
 
 # %% ../nbs/02_scratch_cnn.ipynb #81bef03a
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import numpy as np, pandas as pd, torch
 from torch import nn
 from fastai.vision.all import ConvLayer, Module, Flatten, noop

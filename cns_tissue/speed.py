@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/speed.html.md"""
 
 # %% ../nbs/01a_speed.ipynb #2a9ce2aa
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import time, functools, contextlib, warnings
 from pathlib import Path
 import torch

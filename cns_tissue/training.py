@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/training.html.md"""
 
 # %% ../nbs/03a_training.ipynb #a8def800
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import os, sys, time, math, shutil, functools, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -102,7 +103,7 @@ class ProgressiveResize(Callback):
 class EpochLog(Callback):
     "After each epoch: a checkpoint with optimizer state, a `history.csv` row and `state.json` (how far the run got)"
     order = Recorder.order + 1
-    def __init__(self, run:Path, # the run folder
+    def __init__(self, folder:Path, # the run folder
                  skip:int=0, # epochs done before a resume
                  history:list=None, # their rows
                  elapsed:float=0.): # their training seconds
@@ -113,9 +114,9 @@ class EpochLog(Callback):
         e, secs = self.epoch + 1, round(time.perf_counter() - self.t0, 1)
         self.history.append(dict(epoch=e, size=self.dls.prep.size, **dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1])), seconds=secs))
         self.learn.save(f'epoch_{e}', with_opt=True)
-        pd.DataFrame(self.history).to_csv(self.run/'history.csv', index=False)
-        write_json(self.run/'state.json', dict(status='running', epoch=e, epochs=self.n_epoch, elapsed=secs))
-        for old in (self.run/'checkpoints').glob('epoch_*.pth'):
+        pd.DataFrame(self.history).to_csv(self.folder/'history.csv', index=False)
+        write_json(self.folder/'state.json', dict(status='running', epoch=e, epochs=self.n_epoch, elapsed=secs))
+        for old in (self.folder/'checkpoints').glob('epoch_*.pth'):
             if old.stem != f'epoch_{e}': old.unlink()
 
 class ResumeAt(Callback):
@@ -280,7 +281,7 @@ def train(dataset:str=None, # dataset name under data_dir, or a folder with trai
     learn, make_dls, secs = _start(cfg, run, state)
     write_json(run/'run.json', {**read_json(run/'run.json'), 'config': cfg})   # precision and lr as settled
     history = _fit(learn, cfg, run, state, make_dls)
-    learn.res, learn.run = _finish(learn, cfg, run, state, history, secs, t0), run
+    learn.res, learn.run_dir = _finish(learn, cfg, run, state, history, secs, t0), run
     return learn
 
 # %% ../nbs/03a_training.ipynb #d39d5528
@@ -294,7 +295,7 @@ def load_run(run, # a finished run folder
     dls = _loaders(cfg, tuple(map(tuple, cfg.stats)))(meta['preprocess']['size'])
     if list(dls.vocab) != meta['classes']: raise UserError(f"{run}: the dataset's classes changed since this run: {list(dls.vocab)} vs {meta['classes']}")
     learn = make_learner(dls, model, cfg, Path(run))
-    learn.run = Path(run); return learn
+    learn.run_dir = Path(run); return learn
 
 # %% ../nbs/03a_training.ipynb #32e2de26
 def result_run(result, # a results/DATASET/NAME folder
@@ -307,4 +308,4 @@ def result_run(result, # a results/DATASET/NAME folder
     c = r['config']
     args = {k: c.get(k) for k in (*TRAIN_KEYS, 'n_per_class', 'source') if k in c}
     if c.get('lr_find'): args['lr'] = c['lr_found']
-    return train(**args, out=run, overwrite=True).run
+    return train(**args, out=run, overwrite=True).run_dir

@@ -6,6 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/transfer.html.md"""
 
 # %% ../nbs/03_transfer.ipynb #d84e26d1
 from __future__ import annotations
+import cns_tissue  # first: it silences a FutureWarning that importing fastai prints
 import os, socket, itertools
 from pathlib import Path
 import numpy as np, torch
