@@ -63,6 +63,12 @@ def _md_links(md: str, names: dict, site: str) -> str:
     return re.sub(r'(\]|\]\s?)\(((?![a-z]+:)[^)#\s]+\.(?:ipynb|html))(#[^)\s]*)?\)', sub, md)
 
 
+def _output_links(md: str) -> str:
+    """In markdown *outputs* MyST does not turn page links into HTML pages, and repository files are not on the site:
+    `x.ipynb#a` -> `x.html#a`; links to `results/...` records -> their path as code"""
+    md = re.sub(r'\]\(([\w-]+)\.ipynb(#[^)\s]*)?\)', lambda m: f"]({m[1]}.html{m[2] or ''})", md)
+    return re.sub(r'\[([^\]]+)\]\((results/[^)\s]+)\)', lambda m: f'`{m[2]}`', md)
+
 def _link_attrs(md: str) -> str:
     "Pandoc link attributes (`[source](url){target=\"_blank\" ...}`, as in nbdev's show_doc) -> an HTML link keeping them"
     def sub(m):
@@ -139,7 +145,7 @@ def adapt_nb(nb: dict, names: dict, site: str) -> tuple:
         if opts.get('code-fold') in ('true', 'show'): tags.add('hide-input')
         for o in outs:  # markdown outputs (tables, links) get the same link rewriting as markdown cells
             if 'text/markdown' in o.get('data', {}):
-                o['data']['text/markdown'] = _md_links(''.join(o['data']['text/markdown']), names, site)
+                o['data']['text/markdown'] = _output_links(_md_links(''.join(o['data']['text/markdown']), names, site))
         c['source'] = body
         c.setdefault('metadata', {})['tags'] = sorted(tags)
         if not body.strip() and not outs: continue
