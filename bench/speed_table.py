@@ -6,7 +6,8 @@ prediction images/s (`infer_speed`) and the peak resident memory of the training
 bf16 instructions, or on a GPU -- in the mixed precision `train` would consider. Prints the table and which configuration
 trains fastest per image, writes `table.csv`, `run.json` and `speed.png` to runs/bench/DATE-TIME-speed_table/.
 
-    python bench/speed_table.py                 # the full table (about an hour on 2 CPU cores)
+    python bench/speed_table.py                 # the full table (about two hours on 2 CPU cores: bf16 training is slow there)
+    python bench/speed_table.py --precisions fp32   # fp32 only (about 20 minutes on 2 CPU cores)
     python bench/speed_table.py --quick         # tiny sizes, a few seconds per configuration (CI)
 """
 import os
@@ -38,11 +39,13 @@ def main(archs:str='tf_efficientnet_lite0,tf_efficientnet_lite1,tf_efficientnet_
          bss:str='16,32,64,128', # batch sizes
          sizes:str='96,128,160,224', # image sizes
          steps:int=2, # timed steps per measurement (after one warm-up step)
+         precisions:str='auto', # 'auto': fp32 and the device's mixed precision (bf16 on a CPU with bf16 instructions); or e.g. 'fp32'
          quick:bool=False, # tiny sizes and two small models: checks that it runs (CI)
         ):
     "Print and record the speed table"
     if quick: archs, bss, sizes, steps = 'cellnet,mobilenet_v2', '4,8', '32,48', 1
     precs = ['fp32'] + (['bf16' if torch.cuda.is_bf16_supported() else 'fp16'] if torch.cuda.is_available() else ['bf16'] if cpu_bf16() else [])
+    if precisions != 'auto': precs = precisions.split(',')
     dev = torch.cuda.get_device_name() if torch.cuda.is_available() else f'{cpu_model()}, {os.cpu_count()} cores'
     print(f'device: {dev}; precisions: {precs}', flush=True)
     rows = []
@@ -59,7 +62,7 @@ def main(archs:str='tf_efficientnet_lite0,tf_efficientnet_lite1,tf_efficientnet_
     print(df.pivot_table(index=['arch', 'size'], columns=['precision', 'bs'], values='train_img_s').to_string())
     best = df.loc[df.groupby('arch').train_img_s.idxmax()].sort_values('train_img_s', ascending=False)
     print('\nfastest training configuration per architecture (images/s):\n' + best.to_string(index=False))
-    run = record_table('speed_table', df, dict(archs=archs, bss=bss, sizes=sizes, steps=steps, quick=quick, device=dev))
+    run = record_table('speed_table', df, dict(archs=archs, bss=bss, sizes=sizes, steps=steps, precisions=precs, quick=quick, device=dev))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(precs), figsize=(5*len(precs), 3.5), squeeze=False)
     for ax, p in zip(axs[0], precs):

@@ -153,9 +153,10 @@ def _ci(v): return f"{v[0]:.3f}-{v[1]:.3f}" if isinstance(v, (list, tuple)) and 
 
 def load_results(results_dir=None, # default: settings' `results_dir`
                 ) -> pd.DataFrame:
-    "One row per committed result: dataset, name, configuration, machine, minutes, accuracies and their intervals"
+    "One row per committed model or ensemble (a folder with metrics.json): dataset, name, configuration, machine, minutes, accuracies and their intervals"
     rows = []
     for f in sorted(Path(results_dir or get_settings().results_dir).glob('*/*/run.json')):
+        if not (f.parent/'metrics.json').exists(): continue
         r, m = read_json(f), read_json(f.parent/'metrics.json', {})
         c, e, t = r.get('config', {}), r.get('env', {}), r.get('seconds', {})
         rows.append(dict(dataset=r['dataset'], name=f.parent.name, path=str(f.parent), run=r.get('run'), arch=c.get('arch'), schedule=c.get('schedule'),
