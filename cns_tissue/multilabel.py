@@ -21,7 +21,8 @@ from .results import bootstrap_ci
 # %% auto #0
 __all__ = ['CHANNEL_ORDER', 'GRID', 'is_multilabel', 'find_channels', 'read_labels', 'label_vocab', 'label_matrix',
            'check_labels', 'mosaic_dataset', 'channel_dataset', 'split_multilabel', 'get_multilabel_dls',
-           'tune_thresholds', 'multilabel_scores', 'evaluate_multilabel']
+           'tune_thresholds', 'multilabel_scores', 'evaluate_multilabel', 'label_losses', 'top_label_losses',
+           'label_gradcam']
 
 # %% ../nbs/03f_multilabel.ipynb #01b0f4f7
 CHANNEL_ORDER = ('red', 'green', 'blue', 'yellow')   # HPA's channel names; RGB first, so a pretrained network's first layer reuses its weights
@@ -217,3 +218,50 @@ def evaluate_multilabel(models, # model folder(s) or `(model, meta)` pair(s) (no
     for k, df in splits.items(): preds[k] = _table(df.file, vocab, ys[k], probs[k][0], thr[''])
     metrics['thresholds'] = dict(zip(vocab, thr[''].tolist())); metrics['thresholds_tta'] = dict(zip(vocab, thr.get('_tta', thr['']).tolist()))
     return metrics, preds, thr
+
+# %% ../nbs/03f_multilabel.ipynb #33e0b9b4
+def label_losses(preds:pd.DataFrame, # a multi-label per-image table (`evaluate_multilabel`, or a record's SPLIT_preds)
+                ) -> pd.DataFrame:
+    "Binary cross-entropy of every image (rows, by file) and label (columns, from the `p_LABEL` columns)"
+    vocab = [c[2:] for c in preds.columns if c.startswith('p_')]
+    y = label_matrix(pd.DataFrame({'labels': preds['labels'].fillna('').astype(str).str.split()}), vocab)
+    p = preds[[f'p_{c}' for c in vocab]].to_numpy(dtype=float).clip(1e-7, 1 - 1e-7)
+    return pd.DataFrame(-(y*np.log(p) + (1 - y)*np.log(1 - p)), index=preds.file, columns=vocab)
+
+def top_label_losses(preds:pd.DataFrame, # as for `label_losses`
+                     k:int=3, # images per label
+                    ) -> pd.DataFrame:
+    "For each label, the `k` images with the largest loss on it: whether the label is present, its probability, the label sets"
+    ll, rows = label_losses(preds), []
+    for c in ll.columns:
+        for i in np.argsort(-ll[c].to_numpy(), kind='stable')[:k]:
+            r = preds.iloc[i]
+            rows.append(dict(label=c, file=Path(r.file).name, missed=c in str(r['labels']).split(), p=r[f'p_{c}'],
+                             loss=round(float(ll[c].iloc[i]), 3), labels=r['labels'], pred=r['pred']))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/03f_multilabel.ipynb #fc3bc445
+def label_gradcam(model, # a multi-label model folder, or its `(model, meta)` pair (notebook 03b's `load_model`)
+                  file, # an image file (or, for a channel dataset, the common stem of its channel files)
+                  labels:list=None, # labels to explain (default: those predicted, else the most probable)
+                  size:float=2., # inches per panel
+                 ):
+    "The image and one Grad-CAM heatmap per label, titled with the label's probability (green: predicted)"
+    from cns_tissue.inference import _as_models, FileImages
+    from cns_tissue.explain import gradcam
+    (net, meta), = _as_models(model); vocab, prep = meta['classes'], Preprocess(**meta['preprocess'])
+    x, err = FileImages([file], prep)[0]
+    if err: raise UserError(f"{file}: {err}")
+    xn = (x.float()[None]/255 - torch.tensor(prep.mean).view(1, -1, 1, 1))/torch.tensor(prep.std).view(1, -1, 1, 1)
+    with torch.no_grad(): p = net.eval()(xn).sigmoid()[0]
+    thr = torch.tensor([meta.get('thresholds', {}).get(c, 0.5) for c in vocab])
+    labels = labels or [c for c, on in zip(vocab, p >= thr) if on] or [vocab[int(p.argmax())]]
+    cams, img = gradcam(net, xn[0], [vocab.index(c) for c in labels]), x[:3].permute(1, 2, 0).numpy()
+    fig, axs = plt.subplots(1, len(labels) + 1, figsize=((len(labels) + 1)*size, size + .4))
+    axs[0].imshow(img); axs[0].set_title(Path(file).name[:24], fontsize=7)
+    for ax, c, cam in zip(axs[1:], labels, cams):
+        i = vocab.index(c); ax.imshow(img); ax.imshow(cam.numpy(), cmap='jet', alpha=.45)
+        ax.set_title(f'{c} (p={float(p[i]):.2f})', fontsize=7, color='green' if p[i] >= thr[i] else 'red')
+    for ax in axs: ax.axis('off')
+    fig.tight_layout()
+    return fig

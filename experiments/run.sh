@@ -10,4 +10,4 @@ mkdir -p runs/logs; log=runs/logs/$name.log
 "$@" > "$log" 2>&1 || { echo "FAILED $name (log: $log)"; exit 1; }
 run=$(sed -n 's/^model and records written to //p' "$log" | tail -1)
 cns_tissue_results add "$run" --name "$name" > /dev/null
-echo "done $name ($run): $(python -c "import json;m=json.load(open('$run/metrics.json'));print({k:m.get(k) for k in ('valid_acc','test_acc','test_acc_tta')})")"
+echo "done $name ($run): $(python -c "import json;m=json.load(open('$run/metrics.json'));print({k:m[k] for k in ('valid_acc','test_acc','test_acc_tta','valid_macro_f1','test_macro_f1','test_macro_f1_tta') if k in m})")"
