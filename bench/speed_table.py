@@ -12,7 +12,7 @@ trains fastest per image, writes `table.csv`, `run.json` and `speed.png` to runs
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import threading, time
+import threading, time, gc, ctypes
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd, torch
 from fastcore.script import call_parse
@@ -22,10 +22,16 @@ from cns_tissue.results import record_table, cpu_model
 def _rss_mb():
     return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])/1024
 
+def _trim():
+    "Give freed heap memory back to the OS (glibc keeps it otherwise, and a later measurement would reuse it unseen)"
+    gc.collect()
+    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except OSError: pass
+
 class PeakRSS:
     "Peak resident memory (MB) above the starting level while the block runs, sampled every 5 ms (Linux); CUDA: allocator peak"
     def __enter__(self):
-        self.base, self.peak, self.on = _rss_mb(), 0., True
+        _trim(); self.base, self.peak, self.on = _rss_mb(), 0., True
         if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
         def watch():
             while self.on: self.peak = max(self.peak, _rss_mb() - self.base); time.sleep(0.005)
