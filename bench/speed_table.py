@@ -68,7 +68,8 @@ def main(archs:str='tf_efficientnet_lite0,tf_efficientnet_lite1,tf_efficientnet_
     print(df.pivot_table(index=['arch', 'size'], columns=['precision', 'bs'], values='train_img_s').to_string())
     best = df.loc[df.groupby('arch').train_img_s.idxmax()].sort_values('train_img_s', ascending=False)
     print('\nfastest training configuration per architecture (images/s):\n' + best.to_string(index=False))
-    run = record_table('speed_table', df, dict(archs=archs, bss=bss, sizes=sizes, steps=steps, precisions=precs, quick=quick, device=dev))
+    run = record_table('speed_table', df, dict(archs=archs, bss=bss, sizes=sizes, steps=steps, precisions=precs, quick=quick, device=dev,
+                                               peak_memory='resident memory above a trimmed heap' if not torch.cuda.is_available() else 'CUDA allocator peak'))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(precs), figsize=(5*len(precs), 3.5), squeeze=False)
     for ax, p in zip(axs[0], precs):
