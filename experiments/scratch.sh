@@ -2,8 +2,8 @@
 # Scratch CNNs on pbc_blood (notebook 02, issue: a scratch CNN at 0.96).
 # 1. Learning-rate pilot: xresnet18 and cellnet, 128 px, 4 epochs, 400 images per class; the rate with the best
 #    validation accuracy is chosen per architecture (test accuracy is in the records but not used).
-# 2. The chosen rate, progressive resizing, the full training set (scratch.sh full): cellnet about 30 minutes of training
-#    on 2 CPU cores (also the cellnet member of notebook 03e's pbc_blood ensemble); xresnet18 about three times longer.
+# 2. The chosen rate, progressive resizing, the full training set (scratch.sh full); the cellnet run is also the cellnet
+#    member of notebook 03e's pbc_blood ensemble. Each run's minutes and machine are in its record.
 cd "$(dirname "$0")"
 if [ "${1:-pilot}" = pilot ]; then
   for arch in xresnet18 cellnet; do for lr in 2e-3 5e-3 1e-2; do
