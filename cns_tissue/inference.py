@@ -24,7 +24,7 @@ from .results import bootstrap_ci
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'export_model', 'load_model', 'dihedral_views', 'tta_probs', 'FileImages', 'predict_probs',
-           'ensemble_probs', 'predict_files', 'image_list', 'predict', 'evaluate']
+           'ensemble_probs', 'predict_files', 'image_list', 'predict', 'score_split', 'evaluate']
 
 # %% ../nbs/03b_inference.ipynb #79527d47
 MODEL_FORMAT = 'cns_tissue-model/2'
@@ -209,6 +209,24 @@ def _pred_table(files, classes, y, plain, tta):
     return pd.concat([df, pd.DataFrame(plain.round(4), columns=[f'p_{c}' for c in classes])] +
                      ([pd.DataFrame(tta.round(4), columns=[f'pt_{c}' for c in classes])] if tta is not None else []), axis=1)
 
+def score_split(name:str, # split name: 'valid', 'test'...
+                files:list, # labelled image files (label = parent folder)
+                classes:list, # class names, in the probabilities' column order
+                plain:np.ndarray, # class probabilities, one row per file
+                tta:np.ndarray=None, # their 8-view averages (None: not computed)
+                dedup:set=None, # for 'test': the files without a copy in train
+                groups:dict=None, # file -> copy group, for the intervals
+               ) -> tuple:
+    "`(metrics, table)` of one split from its probabilities: accuracies with intervals (on test also de-duplicated, per-class P/R), per-image table"
+    r, y = _split_metrics(name, files, classes, plain, tta, groups)
+    if name == 'test' and dedup is not None:
+        keep = np.array([Path(f) in dedup for f in files])
+        r.update(_split_metrics('test_dedup', [f for f, k in zip(files, keep) if k], classes, plain[keep], None if tta is None else tta[keep], groups)[0])
+    if name == 'test':
+        p, rc, _, n = precision_recall_fscore_support(y, plain.argmax(1), labels=range(len(classes)), zero_division=0)
+        r['per_class'] = {c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k)) for c, a, b, k in zip(classes, p, rc, n)}
+    return r, _pred_table(files, classes, y, plain, tta)
+
 # %% ../nbs/03b_inference.ipynb #7673e4b9
 def evaluate(models, # a model folder or `(model, meta)`, or several (an ensemble)
              splits:dict, # split name -> labelled files (label = parent folder), e.g. {'valid': [...], 'test': [...]}
@@ -226,15 +244,7 @@ def evaluate(models, # a model folder or `(model, meta)`, or several (an ensembl
     for name, files in splits.items():
         if not len(files): continue
         plain, avg, _ = ensemble_probs(files, ms, tta, weights, **kwargs)
-        r, y = _split_metrics(name, files, classes, plain, avg, groups); metrics.update(r)
-        preds[name] = _pred_table(files, classes, y, plain, avg)
-        if name == 'test' and dedup is not None:
-            keep = np.array([Path(f) in dedup for f in files])
-            r, _ = _split_metrics('test_dedup', [f for f, k in zip(files, keep) if k], classes, plain[keep], None if avg is None else avg[keep], groups)
-            metrics.update(r)
-        if name == 'test':
-            p, rc, _, n = precision_recall_fscore_support(y, plain.argmax(1), labels=range(len(classes)), zero_division=0)
-            metrics['per_class'] = {c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k)) for c, a, b, k in zip(classes, p, rc, n)}
+        r, preds[name] = score_split(name, files, classes, plain, avg, dedup, groups); metrics.update(r)
     if len(unknown):
         u = predict_files(unknown, ms, tta=False, weights=weights, **kwargs)
         metrics['unknown_test'] = {c: d.pred.value_counts().to_dict() for c, d in u.groupby(u.file.map(lambda f: parent_label(f)))}

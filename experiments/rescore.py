@@ -4,10 +4,9 @@ intervals are computed (`results.bootstrap_ci`); nothing is predicted again. Rew
 Usage: python experiments/rescore.py RUN...   (from the repository root)"""
 import sys, json, shutil
 from pathlib import Path
-import numpy as np
 from cns_tissue.dataloaders import group_of, dedup_list
 from cns_tissue.results import read_preds, read_json, write_json
-from cns_tissue.inference import _split_metrics
+from cns_tissue.inference import score_split
 
 for run in map(Path, sys.argv[1:]):
     m, classes = read_json(run/'metrics.json'), read_json(run/'model.json')['classes']
@@ -18,10 +17,8 @@ for run in map(Path, sys.argv[1:]):
         df = read_preds(run, split)
         files, plain = df.file.tolist(), df[[f'p_{c}' for c in classes]].values
         tta = df[[f'pt_{c}' for c in classes]].values if f'pt_{classes[0]}' in df else None
-        new.update(_split_metrics(split, files, classes, plain, tta, groups)[0])
-        if split == 'test' and dedup is not None and 'test_dedup_n' in m:
-            keep = np.array([Path(f) in dedup for f in files])
-            new.update(_split_metrics('test_dedup', [f for f, k in zip(files, keep) if k], classes, plain[keep], None if tta is None else tta[keep], groups)[0])
+        r = score_split(split, files, classes, plain, tta, dedup if 'test_dedup_n' in m else None, groups)[0]
+        r.pop('per_class', None); new.update(r)
     changed = {k: (m.get(k), v) for k, v in new.items() if m.get(k) != v and not (isinstance(v, tuple) and list(v) == m.get(k))}
     assert all(k.endswith('_ci') for k in changed), f"{run}: accuracies differ from the record: {changed}"
     if not (run/'metrics.before_rescore.json').exists(): shutil.copy(run/'metrics.json', run/'metrics.before_rescore.json')
