@@ -6,28 +6,35 @@ Docs: https://cns-tissue.github.io/cns_tissue/ensemble.html.md"""
 
 # %% ../nbs/03e_ensemble.ipynb #46215898
 from __future__ import annotations
-import itertools, time
+import itertools
 from pathlib import Path
 import numpy as np, pandas as pd
 from .config import UserError
 from .dataloaders import dedup_list, group_of
-from .inference import evaluate, predict_probs, load_model, Preprocess
+from .inference import score_split
 from .results import read_json, write_json, run_state, new_run_dir, env_info, git_info, read_preds
 
 # %% auto #0
-__all__ = ['PAIR_WEIGHTS', 'valid_table', 'choose_ensemble', 'ensemble']
+__all__ = ['PAIR_WEIGHTS', 'probs_table', 'choose_ensemble', 'ensemble']
 
 # %% ../nbs/03e_ensemble.ipynb #5bead63b
 def _key(f): return '/'.join(Path(f).parts[-3:])
 
-def valid_table(run, # a finished run folder (or its results/ copy)
+def probs_table(run, # a finished run folder (or its results/ copy)
+                split:str='valid', # 'valid' or 'test'
                 tta:bool=True, # the 8-view TTA probabilities (else plain)
                ) -> pd.DataFrame:
-    "A run's validation probabilities, one row per image keyed by `split/class/file`, with its `label`"
-    df = read_preds(run, 'valid')
+    "A run's recorded probabilities on `split`, one row per image keyed by `split/class/file`, with its `label`"
+    df = read_preds(run, split)
     pre = 'pt_' if tta and any(c.startswith('pt_') for c in df.columns) else 'p_'
     out = df[[c for c in df.columns if c.startswith(pre)]].rename(columns=lambda c: c[len(pre):])
     return out.assign(label=df.label.values).set_index(df.file.map(_key))
+
+def _aligned(runs, split, tta):
+    "The runs' `probs_table`s on `split`, rows in the first run's order; a clear error when their images differ"
+    ts = [probs_table(r, split, tta) for r in runs]
+    if any(set(t.index) != set(ts[0].index) for t in ts): raise UserError(f"the runs do not share the {split} images: train them with the same dataset, seed and valid_pct")
+    return [t.loc[ts[0].index] for t in ts]
 
 # %% ../nbs/03e_ensemble.ipynb #db295d9b
 PAIR_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)   # weight of the first member of a pair
@@ -37,9 +44,7 @@ def choose_ensemble(runs:list, # candidate finished run folders (same dataset an
                     tta:bool=True, # score with the 8-view TTA probabilities
                    ) -> pd.DataFrame:
     "Every candidate ensemble's validation accuracy (members, weights), best first"
-    ts = [valid_table(r, tta) for r in runs]
-    if any(set(t.index) != set(ts[0].index) for t in ts): raise UserError("the runs do not share the validation split: train them with the same dataset, seed and valid_pct")
-    ts = [t.loc[ts[0].index] for t in ts]
+    ts = _aligned(runs, 'valid', tta)
     classes, y = list(ts[0].columns[:-1]), ts[0].label.values
     rows = []
     for k in range(1, min(max_size, len(runs)) + 1):
@@ -51,33 +56,31 @@ def choose_ensemble(runs:list, # candidate finished run folders (same dataset an
     return pd.DataFrame(rows).sort_values(['valid_acc', 'size'], ascending=[False, True], kind='stable').reset_index(drop=True)
 
 # %% ../nbs/03e_ensemble.ipynb #a457f0f0
-def _files(run, split):
-    "The labelled image files a run evaluated on `split`, as recorded"
-    return [Path(f) for f in read_preds(run, split).file]
+def _members_probs(runs, weights, split, tta):
+    "`(keys, classes, plain, tta)`: the members' recorded probabilities on `split`, averaged with `weights`"
+    avg = lambda ts: sum(w*t.iloc[:, :-1].values for w, t in zip(weights, ts))
+    plain = _aligned(runs, split, False)
+    return list(plain[0].index), list(plain[0].columns[:-1]), avg(plain), avg(_aligned(runs, split, True)) if tta else None
 
-def ensemble(runs:list, # candidate finished run folders (same dataset and split)
+def ensemble(runs:list, # candidate finished run folders, or their results/ copies (same dataset and split)
              max_size:int=3, # largest ensemble tried
              tta:bool=True, # choose and report with the 8-view TTA
              out=None, # run folder to write (default: runs/DATASET/DATE-TIME-ensemble)
-             **kwargs # passed to `evaluate` (num_workers, bs...)
             ) -> dict:
-    "Choose members and weights on validation (`choose_ensemble`), evaluate once on test, write the ensemble's records"
+    "Choose members and weights on validation (`choose_ensemble`), score them once on test, write the ensemble's records"
+    _aligned(runs, 'test', False)   # every candidate saw the same test images
     cands = choose_ensemble(runs, max_size, tta)
     best = cands.iloc[0]; members, weights = [Path(m) for m in best.members], list(best.weights)
-    info = read_json(members[0]/'run.json'); path = Path(info['data']['path'])
-    t = time.perf_counter()
-    metrics, preds = evaluate(members, {'test': _files(members[0], 'test')}, dedup=dedup_list(path), groups=group_of(path),
-                              tta=tta, weights=weights, **kwargs)
-    secs = round(time.perf_counter() - t, 1)
-    metrics.update(valid_acc=float(best.valid_acc), members=[str(m) for m in members], weights=weights, test_seconds=secs,
-                   member_test_seconds=[read_json(m/'run.json')['seconds'].get('eval') for m in members])
-    out = Path(out) if out else new_run_dir(info['dataset'], 'ensemble'); out.mkdir(parents=True, exist_ok=True)
-    for k, p in preds.items(): p.to_csv(out/f'{k}_preds.csv', index=False)
-    cands.to_csv(out/'candidates.csv', index=False)
-    cfg = dict(arch='+'.join(read_json(m/'run.json')['config']['arch'] for m in members), members=[str(m) for m in members],
-               weights=weights, tta=tta, schedule='+'.join(read_json(m/'run.json')['config']['schedule'] for m in members))
+    infos = [read_json(m/'run.json') for m in members]; path = Path(infos[0]['data']['path'])
+    keys, classes, plain, avg = _members_probs(members, weights, 'test', tta)
+    metrics, preds = score_split('test', [path/k for k in keys], classes, plain, avg, dedup_list(path), group_of(path))
+    metrics.update(valid_acc=float(best.valid_acc), members=[str(m) for m in members], weights=weights)
+    out = Path(out) if out else new_run_dir(infos[0]['dataset'], 'ensemble'); out.mkdir(parents=True, exist_ok=True)
+    preds.to_csv(out/'test_preds.csv', index=False); cands.to_csv(out/'candidates.csv', index=False)
+    cfg = dict(arch='+'.join(i['config']['arch'] for i in infos), members=[str(m) for m in members], weights=weights, tta=tta,
+               schedule='+'.join(i['config']['schedule'] for i in infos))
     write_json(out/'metrics.json', metrics)
-    write_json(out/'run.json', dict(dataset=info['dataset'], run=out.name, config=cfg, data=info['data'], seconds=dict(test=secs,
-               train=sum(read_json(m/'run.json')['seconds'].get('train', 0) for m in members)), env=env_info(), git=git_info()))
+    write_json(out/'run.json', dict(dataset=infos[0]['dataset'], run=out.name, config=cfg, data=infos[0]['data'], env=env_info(),
+               git=git_info(), seconds=dict(train=sum(i['seconds'].get('train', 0) for i in infos))))
     write_json(out/'state.json', dict(status='finished'))
     return dict(run=out, metrics=metrics, candidates=cands)

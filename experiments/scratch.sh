@@ -12,10 +12,10 @@ if [ "${1:-pilot}" = pilot ]; then
       --label-smoothing 0.1 --n-per-class 400 --no-tta
   done; done
 fi
-if [ "${1:-pilot}" = full ]; then
-  # the best pilot rate of each architecture (validation accuracy)
-  [ -d ../results/pbc_blood/pbc_blood_xresnet18 ] || bash run.sh pbc_blood_xresnet18 cns_tissue_train --dataset pbc_blood --arch xresnet18 --crop 0.7 --schedule 96:6,128:8,160:6 \
+if [ "${1:-pilot}" = full ] || [ "${1:-pilot}" = cellnet ]; then
+  # the best pilot rate of each architecture (validation accuracy); "cellnet" runs only the cellnet model
+  [ "$1" = cellnet ] || [ -d ../results/pbc_blood/pbc_blood_xresnet18 ] || bash run.sh pbc_blood_xresnet18 cns_tissue_train --dataset pbc_blood --arch xresnet18 --crop 0.7 --schedule 96:6,128:8,160:6 \
     --lr 2e-3 --label-smoothing 0.1
   [ -d ../results/pbc_blood/pbc_blood_scratch ] || bash run.sh pbc_blood_scratch cns_tissue_train --dataset pbc_blood --arch cellnet \
-    --crop 0.7 --schedule 96:6,128:6 --lr 1e-2 --label-smoothing 0.1
+    --crop 0.7 --schedule 96:8,128:8,160:6 --lr 1e-2 --label-smoothing 0.1
 fi
