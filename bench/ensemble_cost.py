@@ -18,13 +18,14 @@ import pandas as pd
 from fastcore.script import call_parse
 from cns_tissue.config import get_settings
 from cns_tissue.transfer import create_model
+from cns_tissue.training import parse_schedule
 from cns_tissue.inference import predict_files
 from cns_tissue.results import read_json, read_preds, record_table
 
 def as_member(result):
     "`(model, meta)` with a member's architecture and recorded preprocessing (size: its last schedule step), untrained"
     info = read_json(Path(result)/'run.json'); c = info['config']; classes = info['data']['classes']
-    size = int(c['schedule'].split(',')[-1].split(':')[0])
+    size = parse_schedule(c['schedule'])[-1][0]
     prep = dict(size=size, crop=c.get('crop', 1.), source_max_size=None, mean=c['stats'][0], std=c['stats'][1])
     return create_model(c['arch'], len(classes), pretrained=False).eval(), dict(arch=c['arch'], classes=classes, preprocess=prep)
 
