@@ -39,7 +39,7 @@ def main(n:int=256, # test images classified per measurement
         ):
     "Print and record each recorded ensemble's prediction speed against its members'"
     rows = []
-    for e in sorted(Path(results or get_settings().results_dir).glob('*/ensemble_*')):
+    for e in sorted(p.parent for p in Path(results or get_settings().results_dir).glob('*/ensemble_*/metrics.json')):   # not bench/ensemble_cost
         m = read_json(e/'metrics.json'); ms = [Path(p) for p in m['members']]
         named = {read_json(r)['run']: r.parent for r in e.parent.glob('*/run.json')}   # run name -> its committed result
         res = [e.parent/p.name if (e.parent/p.name/'run.json').exists() else named.get(p.name, p) for p in ms]

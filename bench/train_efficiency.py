@@ -51,7 +51,7 @@ def main(dataset:str='pbc_blood', # dataset name or folder
          arch:str=None, # architecture (default: settings')
          sizes:str='128,224', # image sizes
          batches:int=30, # training batches timed per size
-         workers:int=None, # loader processes (default: fastai's)
+         workers:str='0,1,2', # loader processes to compare (the images are preloaded when they fit in memory)
          n_predict:int=2000, # test images predicted per measurement
          compile:bool=False, # also measure the model alone under torch.compile (compilation takes minutes on a CPU)
         ):
@@ -60,7 +60,7 @@ def main(dataset:str='pbc_blood', # dataset name or folder
     for sz in map(int, sizes.split(',')):
         cfg.precision_used = pick_precision(cfg.arch, cfg.precision, sz, cfg.bs, cfg.frozen_stride)
         limit = train_speed(cfg.arch, sz, cfg.bs, cfg.precision_used, cfg.frozen_stride, steps=5)
-        for w in sorted({workers if workers is not None else 2, 1}):
+        for w in map(int, workers.split(',')):
             loop = loop_speed(cfg, sz, batches, w)
             rows.append(dict(what=f'train, {w} loader worker(s)', size=sz, precision=cfg.precision_used, loop_img_s=round(loop, 1), limit_img_s=limit, ratio=round(loop/limit, 2)))
             print(rows[-1], flush=True)

@@ -135,13 +135,20 @@ def split_items(items:list, # training files (label = parent folder)
                 valid_pct:float=0.2, # fraction held out for validation
                 seed:int=42, # fixed seed: same split every run
                 groups:dict|None=None, # file -> group id (copy group, patient...); groups never straddle the split
+                valid:set|None=None, # `train/CLASS/FILE` keys to hold out exactly (another run's validation images) instead of drawing
                )->tuple:
-    "`(train_idx, valid_idx)`: class-stratified, group-aware when `groups` is given"
+    "`(train_idx, valid_idx)`: class-stratified, group-aware when `groups` is given, or exactly `valid`"
+    if valid is not None: return _split_as(items, valid)
     y = [parent_label(o) for o in items]
     if groups is None: return TrainTestSplitter(valid_pct, random_state=seed, stratify=y)(items)
     g = [groups.get(Path(o), str(o)) for o in items]
     tr, va = next(StratifiedGroupKFold(max(2, round(1/valid_pct)), shuffle=True, random_state=seed).split(items, y, g))
     return L(sorted(tr.tolist())), L(sorted(va.tolist()))
+
+def _split_as(items, valid):
+    keys = ['/'.join(Path(o).parts[-3:]) for o in items]; miss = set(valid) - set(keys)
+    if miss: raise UserError(f"{len(miss)} of the {len(valid)} validation images to hold out are not among the training images, e.g. {sorted(miss)[0]}")
+    return L(i for i, k in enumerate(keys) if k not in valid), L(i for i, k in enumerate(keys) if k in valid)
 
 def group_of(path:Path, # dataset folder (original or cache) that notebook 00 prepared
             )->dict|None:
@@ -255,6 +262,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
             crop:float=None, # keep the central `crop` of each side before resizing (1 = whole image)
             split:str=None, # 'folders': the dataset's own train/ and test/; 'regroup': notebook 00a's re-split by copy groups (split.csv)
             preload:bool=None, # decode the images once into memory (`ItemStore`); None: when they fit in `preload_limit()`
+            valid:set|None=None, # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
             **kwargs, # passed to `DataBlock.dataloaders` (num_workers, device, ...)
            )->DataLoaders:
     "fastai `DataLoaders` (train/valid split of train/) with a held-out labelled `dls.test` loader"
@@ -262,6 +270,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
     path = data_source(source or cfg.dataset, math.ceil(size/crop))   # a cache large enough for the crop
     if (path/'train.csv').is_file():   # a multi-label dataset: notebook 03f
         from cns_tissue.multilabel import get_multilabel_dls
+        if valid is not None: raise UserError(f"{path}: `valid` (holding out given images) is for class-folder datasets, not multi-label ones")
         return get_multilabel_dls(path, size, bs, valid_pct, seed, None if stats is None else norm_stats(stats), augs, crop, n_per_class, **kwargs)
     files, tfiles = split_files(path, split)
     files, tfiles = _per_class(files, n_per_class, seed), _per_class(tfiles, n_per_class, seed)
@@ -269,6 +278,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
     if bad: print(f"excluding {len(bad)} unreadable file(s): " + ', '.join(str(b) for b in sorted(bad)[:20]) + (' ...' if len(bad)>20 else ''))
     files = files.filter(lambda f: f not in bad)
     if not files: raise MissingInput(f"{path/'train'}: no readable images (expected train/CLASS/*.jpg)")
+    if valid is not None: _split_as(files, valid)   # checked before any image is decoded
     prep = Preprocess(size, crop, cache_size(path), *norm_stats(stats, files))
     g = group_of(path) if groups == 'copies' else groups
     item_augs, batch_augs = split_augs(get_augs(augs))
@@ -276,7 +286,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
     if preload is None: preload = (len(files) + len(known))*size*size*3 <= preload_limit()
     store = ItemStore([*files, *known], prep) if preload else None
     dblock = DataBlock(blocks=(TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor), CategoryBlock),
-                       get_y=parent_label, splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g),
+                       get_y=parent_label, splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
                        item_tfms=[*([] if store else prep.item_tfms()), *item_augs], batch_tfms=[*batch_augs, prep.normalize()])
     dls = dblock.dataloaders(files, bs=bs, path=path, **kwargs)
     known = known.filter(lambda f: parent_label(f) in dls.vocab)

@@ -33,7 +33,7 @@ def probs_table(run, # a finished run folder (or its results/ copy)
 def _aligned(runs, split, tta):
     "The runs' `probs_table`s on `split`, rows in the first run's order; a clear error when their images differ"
     ts = [probs_table(r, split, tta) for r in runs]
-    if any(set(t.index) != set(ts[0].index) for t in ts): raise UserError(f"the runs do not share the {split} images: train them with the same dataset, seed and valid_pct")
+    if any(set(t.index) != set(ts[0].index) for t in ts): raise UserError(f"the runs do not share the {split} images: " + (f"train the others with --valid-from {runs[0]}" if split == 'valid' else "train them on the same dataset and split"))
     return [t.loc[ts[0].index] for t in ts]
 
 # %% ../nbs/03e_ensemble.ipynb #db295d9b

@@ -19,7 +19,7 @@ from .dataloaders import get_dls, data_source, bad_files, meta_dir, dedup_list, 
 from .transfer import create_model, check_arch, param_groups, n_frozen_stages
 from .speed import pick_precision, speed_up
 from .inference import export_model, evaluate
-from .results import env_info, git_info, peak_memory_mb, write_json, read_json, run_state, new_run_dir, latest_run
+from .results import env_info, git_info, peak_memory_mb, write_json, read_json, read_preds, run_state, new_run_dir, latest_run
 from .multilabel import is_multilabel, check_labels, evaluate_multilabel
 
 # %% auto #0
@@ -64,6 +64,7 @@ def train_config(**kwargs # `train`'s arguments; `None` means "from settings.ini
     _check(c.precision in PRECISIONS, f"precision must be one of {', '.join(PRECISIONS)}, not {c.precision!r}")
     _check(c.split in SPLIT_CHOICES, f"split must be one of {', '.join(SPLIT_CHOICES)}, not {c.split!r}")
     _check(c.get('n_per_class') is None or c.n_per_class >= 2, f"n_per_class must be >= 2, not {c.get('n_per_class')}")
+    if c.get('valid_from') is not None: c.valid_from = str(c.valid_from)
     return c
 
 # %% ../nbs/03a_training.ipynb #f25820d7
@@ -166,10 +167,15 @@ def _open_run(cfg:dict, out, resume:bool, overwrite:bool) -> tuple:
     return cfg, run, {}
 
 # %% ../nbs/03a_training.ipynb #2d82a2aa
+def _valid_keys(run) -> set|None:
+    "The `train/CLASS/FILE` keys of the validation images `run` recorded (`valid_from`), or `None` without a run"
+    return None if not run else {'/'.join(Path(f).parts[-3:]) for f in read_preds(run, 'valid').file}
+
 def _loaders(cfg:dict, stats:tuple|None) -> Callable:
     "size -> DataLoaders for this run (cached per size): same split, same normalisation, same excluded files at every size"
     bad = {Path(f) for p in {data_source(cfg.dataset, math.ceil(s/cfg.crop)) for s in epoch_sizes(cfg.schedule)} for f in bad_files(p)}
     kw = dict(bs=cfg.bs, valid_pct=cfg.valid_pct, seed=cfg.seed, crop=cfg.crop, augs=cfg.augs, n_per_class=cfg.get('n_per_class'), bad=bad, split=cfg.split,
+              valid=_valid_keys(cfg.get('valid_from')),
               **({} if cfg.get('num_workers') is None else dict(num_workers=cfg.num_workers)))
     cache = {}
     def make(size):   # the first loaders measure the dataset's statistics when the model brings none; every size uses them
@@ -264,6 +270,7 @@ def train(dataset:str=None, # dataset name under data_dir, or a folder with trai
           precision:str=None, # auto (measured), fp32, bf16 or fp16
           seed:int=None, # split and initialisation seed
           split:str=None, # folders: the dataset's own train/ and test/; regroup: re-split by copy groups (cns_tissue_prepare --regroup)
+          valid_from:str=None, # hold out exactly the validation images of this run (or its results/ copy): models to combine share them
           n_per_class:int=None, # at most this many images per class (quick runs)
           out:str=None, # run folder (default: runs/DATASET/DATE-TIME-ARCH)
           resume:bool=False, # continue the interrupted run in --out (default: the newest unfinished run of the dataset)
@@ -290,7 +297,8 @@ def load_run(run, # a finished run folder
     "The fastai `Learner` of a finished run: its loaders (same split, final size) and its exported weights"
     from cns_tissue.inference import load_model
     model, meta = load_model(run)
-    cfg = AttrDict(read_json(Path(run)/'run.json')['config']); cfg.num_workers = num_workers
+    info = read_json(Path(run)/'run.json'); cfg = AttrDict(info['config']); cfg.num_workers = num_workers
+    if not info.get('data', {}).get('multilabel'): cfg.valid_from = run   # its own recorded validation images, whatever the copy groups are now
     dls = _loaders(cfg, tuple(map(tuple, cfg.stats)))(meta['preprocess']['size'])
     if list(dls.vocab) != meta['classes']: raise UserError(f"{run}: the dataset's classes changed since this run: {list(dls.vocab)} vs {meta['classes']}")
     learn = make_learner(dls, model, cfg, Path(run))
@@ -305,6 +313,6 @@ def result_run(result, # a results/DATASET/NAME folder
     run = Path(runs_dir or get_settings().runs_dir)/r['dataset']/r['run']
     if run_state(run).get('status') == 'finished': return run
     c = r['config']
-    args = {k: c.get(k) for k in (*TRAIN_KEYS, 'n_per_class', 'source') if k in c}
+    args = {k: c.get(k) for k in (*TRAIN_KEYS, 'n_per_class', 'source', 'valid_from') if k in c}
     if c.get('lr_find'): args['lr'] = c['lr_found']
     return train(**args, out=run, overwrite=True).run_dir

@@ -2,8 +2,9 @@
 # Scratch CNNs on pbc_blood (notebook 02, issue: a scratch CNN at 0.96).
 # 1. Learning-rate pilot: xresnet18 and cellnet, 128 px, 4 epochs, 400 images per class; the rate with the best
 #    validation accuracy is chosen per architecture (test accuracy is in the records but not used).
-# 2. The chosen rate, progressive resizing, the full training set (scratch.sh full); the cellnet run is also the cellnet
-#    member of notebook 03e's pbc_blood ensemble. Each run's minutes and machine are in its record.
+# 2. The chosen rate, progressive resizing, the full training set (scratch.sh full; "cellnet": only the cellnet model).
+# 3. scratch.sh ablation: the cellnet recipe with one change undone at a time (validation only).
+#    Each run's minutes and machine are in its record.
 cd "$(dirname "$0")"
 if [ "${1:-pilot}" = pilot ]; then
   for arch in xresnet18 cellnet; do for lr in 2e-3 5e-3 1e-2; do
@@ -18,4 +19,13 @@ if [ "${1:-pilot}" = full ] || [ "${1:-pilot}" = cellnet ]; then
     --lr 2e-3 --label-smoothing 0.1
   [ -d ../results/pbc_blood/pbc_blood_scratch ] || bash run.sh pbc_blood_scratch cns_tissue_train --dataset pbc_blood --arch cellnet \
     --crop 0.7 --schedule 96:8,128:8,160:6 --lr 1e-2 --label-smoothing 0.1
+fi
+if [ "${1:-pilot}" = ablation ]; then
+  # pbc_blood_scratch's recipe with one change undone at a time, same validation images (--valid-from), compared on
+  # validation only (notebook 02): label smoothing off; one fixed size (128 px) instead of 96 -> 160 px progressive resizing.
+  base="--dataset pbc_blood --arch cellnet --crop 0.7 --lr 1e-2 --valid-from results/pbc_blood/pbc_blood_scratch"
+  [ -d ../results/pbc_blood/scratch_ablation_no_smoothing ] || bash run.sh scratch_ablation_no_smoothing cns_tissue_train $base \
+    --schedule 96:8,128:8,160:6 --label-smoothing 0
+  [ -d ../results/pbc_blood/scratch_ablation_fixed128 ] || bash run.sh scratch_ablation_fixed128 cns_tissue_train $base \
+    --schedule 128:22 --label-smoothing 0.1
 fi
