@@ -17,6 +17,7 @@ import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
 from cns_tissue.config import get_settings
+from cns_tissue.dataloaders import file_key
 from cns_tissue.transfer import create_model
 from cns_tissue.training import parse_schedule
 from cns_tissue.inference import predict_files
@@ -44,7 +45,7 @@ def main(n:int=256, # test images classified per measurement
         named = {read_json(r)['run']: r.parent for r in e.parent.glob('*/run.json')}   # run name -> its committed result
         res = [e.parent/p.name if (e.parent/p.name/'run.json').exists() else named.get(p.name, p) for p in ms]
         root = Path(read_json(res[0]/'run.json')['data']['path'])
-        files = [root/'/'.join(Path(f).parts[-3:]) for f in read_preds(e, 'test').file][:n]
+        files = [root/file_key(f) for f in read_preds(e, 'test').file][:n]
         if not all(f.exists() for f in files): print(f"{e.parent.name}/{e.name}: test images not under {root} (prepare the dataset)"); continue
         nets = [as_member(r) for r in res]
         seconds(files[:8], nets[0])   # warm-up

@@ -18,9 +18,9 @@ from .augment import get_augs, split_augs
 
 # %% auto #0
 __all__ = ['SPLIT_CHOICES', 'data_source', 'meta_dir', 'cache_size', 'image_files', 'load_rgb', 'PILImageRGB', 'CenterCrop',
-           'Preprocess', 'PILImageN', 'load_channels', 'bad_files', 'split_items', 'group_of', 'dataset_stats',
-           'norm_stats', 'dedup_list', 'test_files', 'split_files', 'preload_limit', 'ItemStore', 'get_dls',
-           'loader_speed']
+           'Preprocess', 'PILImageN', 'load_channels', 'bad_files', 'split_items', 'file_key', 'group_of',
+           'dataset_stats', 'norm_stats', 'dedup_list', 'test_files', 'split_files', 'preload_limit', 'ItemStore',
+           'get_dls', 'loader_speed']
 
 # %% ../nbs/01_dataloaders.ipynb #ca425feb
 def data_source(name:str|Path, # dataset name (e.g. 'pbc_blood') or a folder with train/CLASS, test/CLASS
@@ -145,8 +145,13 @@ def split_items(items:list, # training files (label = parent folder)
     tr, va = next(StratifiedGroupKFold(max(2, round(1/valid_pct)), shuffle=True, random_state=seed).split(items, y, g))
     return L(sorted(tr.tolist())), L(sorted(va.tolist()))
 
+def file_key(f:str|Path, # an image file under SPLIT/CLASS/
+            )->str:
+    "`SPLIT/CLASS/FILE`: the name that matches one image across cache sizes, machines and run records"
+    return '/'.join(Path(f).parts[-3:])
+
 def _split_as(items, valid):
-    keys = ['/'.join(Path(o).parts[-3:]) for o in items]; miss = set(valid) - set(keys)
+    keys = [file_key(o) for o in items]; miss = set(valid) - set(keys)
     if miss: raise UserError(f"{len(miss)} of the {len(valid)} validation images to hold out are not among the training images, e.g. {sorted(miss)[0]}")
     return L(i for i, k in enumerate(keys) if k not in valid), L(i for i, k in enumerate(keys) if k in valid)
 

@@ -10,7 +10,7 @@ import itertools
 from pathlib import Path
 import numpy as np, pandas as pd
 from .config import UserError
-from .dataloaders import dedup_list, group_of
+from .dataloaders import dedup_list, group_of, file_key
 from .inference import score_split
 from .results import read_json, write_json, run_state, new_run_dir, env_info, git_info, read_preds
 
@@ -18,8 +18,6 @@ from .results import read_json, write_json, run_state, new_run_dir, env_info, gi
 __all__ = ['PAIR_WEIGHTS', 'probs_table', 'choose_ensemble', 'ensemble']
 
 # %% ../nbs/03e_ensemble.ipynb #5bead63b
-def _key(f): return '/'.join(Path(f).parts[-3:])
-
 def probs_table(run, # a finished run folder (or its results/ copy)
                 split:str='valid', # 'valid' or 'test'
                 tta:bool=True, # the 8-view TTA probabilities (else plain)
@@ -28,7 +26,7 @@ def probs_table(run, # a finished run folder (or its results/ copy)
     df = read_preds(run, split)
     pre = 'pt_' if tta and any(c.startswith('pt_') for c in df.columns) else 'p_'
     out = df[[c for c in df.columns if c.startswith(pre)]].rename(columns=lambda c: c[len(pre):])
-    return out.assign(label=df.label.values).set_index(df.file.map(_key))
+    return out.assign(label=df.label.values).set_index(df.file.map(file_key))
 
 def _aligned(runs, split, tta):
     "The runs' `probs_table`s on `split`, rows in the first run's order; a clear error when their images differ"

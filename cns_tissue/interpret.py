@@ -16,6 +16,7 @@ from fastai.learner import Learner
 from fastai.callback.hook import Hook
 from fastai.interpret import ClassificationInterpretation
 import sklearn.metrics as skm
+from .dataloaders import file_key
 
 # %% auto #0
 __all__ = ['KINDS', 'Preds', 'last_linear', 'get_preds', 'preds_for_files', 'PredsInterpretation', 'plot_confusion',
@@ -277,7 +278,7 @@ def agreement(a:Preds, b:Preds, # two models' predictions on the same images (ma
               names:tuple=('A', 'B'), # the models' names
              ) -> pd.DataFrame:
     "Images where both, one or neither of two models is right (and the ensemble's accuracy in each case)"
-    key = lambda p: ['/'.join(Path(i).parts[-3:]) for i in p.items]
+    key = lambda p: [file_key(i) for i in p.items]
     ib, ie = {k: i for i, k in enumerate(key(b))}, {k: i for i, k in enumerate(key(ens))} if ens is not None else {}
     rows = []
     for i, k in enumerate(key(a)):

@@ -15,7 +15,7 @@ from fastai.callback.channelslast import ChannelsLast
 from .config import get_settings, UserError, MissingInput, SPLITS
 from .data_prep import shape_problems, class_folders
 from .augment import AUGS
-from .dataloaders import get_dls, data_source, bad_files, meta_dir, dedup_list, group_of, dataset_stats, image_files, SPLIT_CHOICES
+from .dataloaders import get_dls, data_source, bad_files, meta_dir, dedup_list, group_of, dataset_stats, image_files, file_key, SPLIT_CHOICES
 from .transfer import create_model, check_arch, param_groups, n_frozen_stages
 from .speed import pick_precision, speed_up
 from .inference import export_model, evaluate
@@ -169,7 +169,7 @@ def _open_run(cfg:dict, out, resume:bool, overwrite:bool) -> tuple:
 # %% ../nbs/03a_training.ipynb #2d82a2aa
 def _valid_keys(run) -> set|None:
     "The `train/CLASS/FILE` keys of the validation images `run` recorded (`valid_from`), or `None` without a run"
-    return None if not run else {'/'.join(Path(f).parts[-3:]) for f in read_preds(run, 'valid').file}
+    return None if not run else {file_key(f) for f in read_preds(run, 'valid').file}
 
 def _loaders(cfg:dict, stats:tuple|None) -> Callable:
     "size -> DataLoaders for this run (cached per size): same split, same normalisation, same excluded files at every size"
