@@ -28,6 +28,7 @@ from cns_tissue.results import record_table
 
 def tree_pss_mb(pid:int) -> float:
     "Proportional set size (MB) of process `pid` and all its descendants, from /proc (Linux): shared pages counted once"
+    # by hand: psutil is not among the dependencies, and its per-process RSS would count shared libraries once per process
     kids = {}
     for d in Path('/proc').iterdir():
         try: kids.setdefault(int((d/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(d.name))
