@@ -48,9 +48,12 @@ class HEDJitter(RandTransform):
         self.b = (torch.rand(n,3,1,1, device=x.device)*2-1)*self.beta
         self.on = (torch.rand(n,1,1,1, device=x.device) < self.p).float()
         self.do = True
-    def encodes(self, x:TensorImage):
-        a, b = 1 + (self.a-1)*self.on, self.b*self.on
-        return TensorImage(hed2rgb_t(rgb2hed_t(x.float(), clamp=False)*a + b).to(x.dtype))
+    def encodes(self, x:TensorImage):   # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
+        a, b = (1 + (self.a-1)*self.on).view(-1, 3), (self.b*self.on).view(-1, 1, 3)
+        m, mi = x.new_tensor(hed_from_rgb, dtype=torch.float32), x.new_tensor(rgb_from_hed, dtype=torch.float32)
+        t, c = m @ torch.diag_embed(a) @ mi, _LOG_ADJ*(b @ mi).view(-1, 3, 1, 1)
+        y = torch.einsum('nchw,ncd->ndhw', torch.log(x.float().clamp_min(1e-6)), t) + c
+        return TensorImage(y.exp_().clamp_(0, 1).to(x.dtype))
 
 class GaussianNoise(RandTransform):
     "Add N(0, s) pixel noise, s ~ U(0, `sigma`) per image, on the batch"

@@ -20,6 +20,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from .config import UserError, MissingInput
 from .dataloaders import Preprocess, image_files
 from .transfer import create_model
+from .speed import keep_freed_memory
 from .results import bootstrap_ci
 
 # %% auto #0
@@ -104,6 +105,7 @@ def predict_probs(files:list, # image files
                  ) -> tuple:
     "`(plain, tta, errors)`: N x C probabilities (`tta` None unless asked) and one error message per file ('' when readable)"
     nw = ifnone(num_workers, 0 if len(files) < 200 else 2)
+    keep_freed_memory()   # notebook 01a
     dl = torch.utils.data.DataLoader(FileImages(files, prep), bs, num_workers=nw)
     mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in (prep.mean, prep.std))
     out, model = [], model.eval().to(memory_format=torch.channels_last)

@@ -6,7 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/speed.html.md"""
 
 # %% ../nbs/01a_speed.ipynb #c934b1b1
 from __future__ import annotations
-import time, functools, contextlib, warnings
+import time, functools, contextlib, warnings, ctypes
 from pathlib import Path
 import torch
 from torch import nn
@@ -15,7 +15,16 @@ from fastai.callback.channelslast import ChannelsLast
 from .transfer import create_model, param_groups
 
 # %% auto #0
-__all__ = ['cpu_bf16', 'train_speed', 'infer_speed', 'bf16_speedup', 'pick_precision', 'CPUBF16', 'speed_up']
+__all__ = ['keep_freed_memory', 'cpu_bf16', 'train_speed', 'infer_speed', 'bf16_speedup', 'pick_precision', 'CPUBF16', 'speed_up']
+
+# %% ../nbs/01a_speed.ipynb #7a1f0c12
+def keep_freed_memory(mmap_below:int=2**30, # buffers smaller than this come from the reusable heap, not fresh `mmap`s
+                     ) -> bool:
+    "Make glibc keep freed memory for reuse instead of returning it to the kernel at every step; True where that applies"
+    try: mallopt = ctypes.CDLL('libc.so.6').mallopt   # glibc only: elsewhere (macOS, musl) nothing changes
+    except (OSError, AttributeError): return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3   # <malloc.h>
+    return bool(mallopt(M_MMAP_THRESHOLD, mmap_below)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
 # %% ../nbs/01a_speed.ipynb #6b0bb1e3
 def cpu_bf16() -> str:
@@ -47,12 +56,12 @@ def train_speed(arch:str='tf_efficientnet_lite0', # any `create_model` architect
                 compile:bool=False, # `torch.compile` the model first (compilation happens in the warm-up step, untimed)
                ) -> float:
     "Training images/second of `arch` alone (forward, backward, AdamW step on a synthetic channels-last batch) on the default device"
-    dev = default_device()
+    dev = default_device(); keep_freed_memory()
     m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).train()
     gs = param_groups(m, frozen_stride)
     for p in (gs[0] if len(gs) == 3 else []): p.requires_grad_(False)
     opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
-    if compile: m = torch.compile(m)
+    if compile: m = torch.compile(m, dynamic=False)   # one static graph per size: a second size would recompile for symbolic shapes, slowly
     x, y = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last), torch.randint(0, n_out, (bs,), device=dev)
     def step():
         with _autocast(dev, precision): loss = nn.functional.cross_entropy(m(x), y)
@@ -65,10 +74,12 @@ def infer_speed(arch:str='tf_efficientnet_lite0', # any `create_model` architect
                 precision:str='fp32', # 'fp32', 'bf16' or 'fp16' (autocast)
                 steps:int=5, # timed batches (after 1 warm-up batch)
                 n_out:int=8, # classes
+                compile:bool=False, # `torch.compile` the model first (compilation happens in the warm-up batch, untimed)
                ) -> float:
     "Prediction images/second of `arch` alone (forward pass on a synthetic channels-last batch, no gradients)"
-    dev = default_device()
+    dev = default_device(); keep_freed_memory()
     m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).eval()
+    if compile: m = torch.compile(m, dynamic=False)   # one static graph per size: a second size would recompile for symbolic shapes, slowly
     x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
     def step():
         with torch.inference_mode(), _autocast(dev, precision): m(x)
@@ -104,7 +115,8 @@ class CPUBF16(Callback):
 def speed_up(learn:Learner, # a learner
              precision:str, # 'fp32', 'bf16' or 'fp16' (from `pick_precision`)
             ) -> Learner:
-    "Channels-last memory and mixed precision: fastai's on a GPU, `CPUBF16` on a CPU"
+    "Channels-last memory and mixed precision: fastai's on a GPU, `CPUBF16` on a CPU; freed memory kept for reuse"
+    keep_freed_memory()
     if torch.cuda.is_available() and precision != 'fp32': return learn.to_channelslast(amp_mode=precision)
     learn.add_cb(ChannelsLast())
     if precision == 'bf16': learn.add_cb(CPUBF16())
