@@ -16,7 +16,6 @@ from fastcore.script import call_parse
 from cns_tissue.results import record_table, cpu_model
 
 CHILD = """
-import json, sys
 import cns_tissue.speed as s, cns_tissue.inference as inf
 if not {keep}: s.keep_freed_memory = inf.keep_freed_memory = lambda *a, **k: False
 from cns_tissue.training import train
