@@ -4,7 +4,7 @@ For every recorded ensemble (`results/DATASET/ensemble_*`), each member's archit
 preprocessing its run recorded (untrained weights: the speed of a network does not depend on its weights, so the
 member model folders need not be on this machine), and `predict_files` -- the command line's path, 8-view TTA as the
 ensembles are reported -- classifies the same test images with each member alone and with the weighted ensemble.
-Needs the dataset prepared here (notebook 00's cache, where the members' test files were). Writes table.csv and
+Needs the dataset prepared here (notebook 05's cache, where the members' test files were). Writes table.csv and
 run.json to runs/bench/DATE-TIME-ensemble_cost/.
 
     python bench/ensemble_cost.py --n 256
@@ -21,7 +21,7 @@ from cns_tissue.dataloaders import file_key
 from cns_tissue.transfer import create_model
 from cns_tissue.training import parse_schedule
 from cns_tissue.inference import predict_files
-from cns_tissue.results import read_json, read_preds, record_table
+from cns_tissue.records import read_json, read_preds, record_table
 
 def as_member(result):
     "`(model, meta)` with a member's architecture and recorded preprocessing (size: its last schedule step), untrained"

@@ -1,7 +1,7 @@
 """What a training setting buys a real run: the same short progressive-resizing run trained in fresh processes.
 
-`--compare keep_memory`: with and without `keep_freed_memory` (notebook 01a). `--compare workers`: with 2 loader
-processes (fastai's default on 2 cores) and with none (notebook 01's default for preloaded images on a CPU with 2 cores
+`--compare keep_memory`: with and without `keep_freed_memory` (notebook 11). `--compare workers`: with 2 loader
+processes (fastai's default on 2 cores) and with none (notebook 07's default for preloaded images on a CPU with 2 cores
 or fewer). Same seed, same split, same precision in every run, so the runs learn from the same images; the table gives
 training seconds per epoch, validation accuracy and peak memory: `peak_pss_mb`, the whole process tree's proportional
 set size sampled every 0.2 s (`predict_memory.py`'s `run_peak`: pages a forked loader process shares with the main
@@ -19,7 +19,7 @@ import json, sys, tempfile
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
-from cns_tissue.results import record_table, cpu_model
+from cns_tissue.records import record_table, cpu_model
 from predict_memory import run_peak   # bench/ is the script's folder, so on sys.path
 
 CHILD = """

@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 from cns_tissue.dataloaders import get_dls, loader_speed
 from cns_tissue.augment import AUGS
 from cns_tissue.speed import train_speed, pick_precision
-from cns_tissue.results import record_table, cpu_model
+from cns_tissue.records import record_table, cpu_model
 
 @call_parse
 def main(dataset:str='pbc_blood', # dataset name or folder

@@ -24,7 +24,7 @@ from cns_tissue.config import dataset_path
 from cns_tissue.dataloaders import Preprocess, image_files
 from cns_tissue.transfer import create_model
 from cns_tissue.inference import export_model
-from cns_tissue.results import record_table
+from cns_tissue.records import record_table
 
 def tree_pss_mb(pid:int) -> float:
     "Proportional set size (MB) of process `pid` and all its descendants, from /proc (Linux): shared pages counted once"

@@ -17,7 +17,7 @@ import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd, torch
 from fastcore.script import call_parse
 from cns_tissue.speed import train_speed, infer_speed, cpu_bf16
-from cns_tissue.results import record_table, cpu_model
+from cns_tissue.records import record_table, cpu_model
 
 def _rss_mb():
     return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])/1024

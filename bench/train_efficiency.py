@@ -8,7 +8,7 @@ A shared machine's load drifts, so limit and loop are measured in alternation, `
 median of the per-round ratios: the share of the CPU the loop leaves to the model. Then prediction: `cns_tissue_predict`'s
 path (`predict_probs` over files, plain and 8-view TTA) against the model's bare forward speed (`infer_speed`), plain
 and under `torch.compile` (`compile_s`: seconds this run spent compiling, the call's time less its timed and warm-up steps; much less when
-inductor's on-disk cache holds the graph from an earlier run). Last, what `keep_freed_memory` (notebook 01a) buys: the limit measured in a fresh process
+inductor's on-disk cache holds the graph from an earlier run). Last, what `keep_freed_memory` (notebook 11) buys: the limit measured in a fresh process
 without it. Writes table.csv and run.json to runs/bench/DATE-TIME-train_efficiency/.
 
     python bench/train_efficiency.py --dataset pbc_blood --sizes 128,224
@@ -26,7 +26,7 @@ from cns_tissue.transfer import create_model
 from cns_tissue.speed import train_speed, infer_speed, pick_precision, speed_up, keep_freed_memory
 from cns_tissue.training import make_learner, train_config
 from cns_tissue.inference import predict_probs
-from cns_tissue.results import record_table, cpu_model
+from cns_tissue.records import record_table, cpu_model
 
 class TrainClock(Callback):
     "Images/s of the training batches after `skip` warm-up batches; stops the epoch after `batches` batches"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ensemble members trained on the same split as the main runs (same seed and valid_pct), then the ensembles chosen on
-# validation (notebook 03e) for lite0 + MobileNetV2 and lite0 + cellnet on each dataset.
+# validation (notebook 17) for lite0 + MobileNetV2 and lite0 + cellnet on each dataset.
 cd "$(dirname "$0")"
 # members already in results/ are not trained again. pbc_blood's cellnet member is scratch.sh's pbc_blood_scratch recipe,
 # holding out exactly the lite0 run's validation images (--valid-from): the dataset was prepared again after the lite0 run,
@@ -15,7 +15,7 @@ cd ..
 python - <<'PY'
 import json
 from pathlib import Path
-from cns_tissue.results import add_result
+from cns_tissue.records import add_result
 from cns_tissue.ensemble import ensemble
 run = lambda ds, name: Path(f'results/{ds}/{name}')      # a committed result: its recorded probabilities are enough
 for ds, lite, others in (('lc25000', 'lc25000_main', ('lc25000_mobilenet_v2', 'lc25000_cellnet')),

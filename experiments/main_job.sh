@@ -12,7 +12,7 @@ run=$(sed -n 's/^model and records written to //p' runs/logs/main_train.log | ta
 out=$(cns_tissue_results add "$run" --name "${ds}_main")
 python - "$out" "$t0" "$t1" "$t2" <<'PY'
 import sys, json
-from cns_tissue.results import write_json, env_info
+from cns_tissue.records import write_json, env_info
 out, t0, t1, t2 = sys.argv[1], *map(float, sys.argv[2:])
 write_json(f'{out}/commands.json', dict(commands=[dict(command='cns_tissue_prepare', seconds=round(t1 - t0, 1)),
                                                   dict(command='cns_tissue_train', seconds=round(t2 - t1, 1))], env=env_info()))

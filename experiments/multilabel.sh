@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A multi-label set made of real images (notebook 03f): 2x2 mosaics of pbc_blood cells, labels = the cell types present;
+# A multi-label set made of real images (notebook 08): 2x2 mosaics of pbc_blood cells, labels = the cell types present;
 # test mosaics only from test/ cells. Then a multi-label model trained on it from the command line.
 cd "$(dirname "$0")/.."
 python -c "from cns_tissue.multilabel import mosaic_dataset; from cns_tissue.config import get_settings; mosaic_dataset(get_settings().cache_dir/'pbc_mosaics')"

@@ -5,7 +5,7 @@ Usage: python experiments/rescore.py RUN...   (from the repository root)"""
 import sys, json, shutil
 from pathlib import Path
 from cns_tissue.dataloaders import group_of, dedup_list
-from cns_tissue.results import read_preds, read_json, write_json
+from cns_tissue.records import read_preds, read_json, write_json
 from cns_tissue.inference import score_split
 
 for run in map(Path, sys.argv[1:]):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scratch CNNs on pbc_blood (notebook 02, issue: a scratch CNN at 0.96).
+# Scratch CNNs on pbc_blood (notebook 09, issue: a scratch CNN at 0.96).
 # 1. Learning-rate pilot: xresnet18 and cellnet, 128 px, 4 epochs, 400 images per class; the rate with the best
 #    validation accuracy is chosen per architecture (test accuracy is in the records but not used).
 # 2. The chosen rate, progressive resizing, the full training set (scratch.sh full; "cellnet": only the cellnet model).
@@ -22,7 +22,7 @@ if [ "${1:-pilot}" = full ] || [ "${1:-pilot}" = cellnet ]; then
 fi
 if [ "${1:-pilot}" = ablation ]; then
   # pbc_blood_scratch's recipe with one change undone at a time, same validation images (--valid-from), compared on
-  # validation only (notebook 02): label smoothing off; one fixed size (128 px) instead of 96 -> 160 px progressive resizing.
+  # validation only (notebook 09): label smoothing off; one fixed size (128 px) instead of 96 -> 160 px progressive resizing.
   base="--dataset pbc_blood --arch cellnet --crop 0.7 --lr 1e-2 --valid-from results/pbc_blood/pbc_blood_scratch"
   [ -d ../results/pbc_blood/scratch_ablation_no_smoothing ] || bash run.sh scratch_ablation_no_smoothing cns_tissue_train $base \
     --schedule 96:8,128:8,160:6 --label-smoothing 0

@@ -1,4 +1,4 @@
-"Shared fixtures: small copies of the real datasets, shaped the way notebook 00 caches them."
+"Shared fixtures: small copies of the real datasets, shaped the way notebook 05 caches them."
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')   # the test runner's processes: no OpenMP spin-waiting on shared cores
 import json, shutil, subprocess

@@ -1,4 +1,4 @@
-"""The bad-input data set (notebook 00's `odd_dataset`, generated here, not committed) through every command.
+"""The bad-input data set (notebook 05's `odd_dataset`, generated here, not committed) through every command.
 
 Each case has its expected outcome in prepare, train and predict; the sources' checksums are compared before and after
 every command."""
