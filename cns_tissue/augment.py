@@ -37,9 +37,15 @@ def hed2rgb_t(h:Tensor, # stain concentrations, shape (..., 3, H, W)
 class HEDJitter(RandTransform):
     "Random per-image scale/shift of haematoxylin, eosin and DAB concentrations (Tellez et al. 2018), on the batch"
     split_idx,order = 0,45
-    def __init__(self, alpha:float=0.05, # max relative change of each stain's amount
-                 beta:float=0.01, # max absolute shift of each stain's amount
-                 p:float=1.): store_attr(); super().__init__(p=p)
+    def __init__(
+        self,
+        alpha: float = 0.05,  # max relative change of each stain's amount
+        beta: float = 0.01,  # max absolute shift of each stain's amount
+        p: float = 1.0,
+    ):
+        store_attr()
+        super().__init__(p=p)
+
     def before_call(self, b, split_idx):
         super().before_call(b, split_idx)
         x = b[0] if isinstance(b, tuple) else b
@@ -48,7 +54,10 @@ class HEDJitter(RandTransform):
         self.b = (torch.rand(n,3,1,1, device=x.device)*2-1)*self.beta
         self.on = (torch.rand(n,1,1,1, device=x.device) < self.p).float()
         self.do = True
-    def encodes(self, x:TensorImage):   # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
+
+    def encodes(
+        self, x: TensorImage
+    ):  # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
         a, b = (1 + (self.a-1)*self.on).view(-1, 3), (self.b*self.on).view(-1, 1, 3)
         m, mi = x.new_tensor(hed_from_rgb, dtype=torch.float32), x.new_tensor(rgb_from_hed, dtype=torch.float32)
         t, c = m @ torch.diag_embed(a) @ mi, _LOG_ADJ*(b @ mi).view(-1, 3, 1, 1)
@@ -58,8 +67,14 @@ class HEDJitter(RandTransform):
 class GaussianNoise(RandTransform):
     "Add N(0, s) pixel noise, s ~ U(0, `sigma`) per image, on the batch"
     split_idx,order = 0,50
-    def __init__(self, sigma:float=0.03, # max noise std (images in [0,1])
-                 p:float=0.5): store_attr(); super().__init__(p=p)
+    def __init__(
+        self,
+        sigma: float = 0.03,  # max noise std (images in [0,1])
+        p: float = 0.5,
+    ):
+        store_attr()
+        super().__init__(p=p)
+
     def before_call(self, b, split_idx):
         super().before_call(b, split_idx)
         x = b[0] if isinstance(b, tuple) else b
@@ -110,6 +125,8 @@ def show_aug(dls:DataLoaders, # loaders from `get_dls`
     it, bt = split_augs(tfms)
     items = [t for t in dls.train.after_item.fs if not isinstance(t, ITEM_AUGS)]
     norm = [t for t in dls.train.after_batch.fs if isinstance(t, (IntToFloatTensor, Normalize))]
-    dl = dls.train.new(after_item=Pipeline([*items, *it]), after_batch=Pipeline([*norm[:1], *bt, *norm[1:]]), bs=n, shuffle=False)
+    dl = dls.train.new(
+        after_item=Pipeline([*items, *it]), after_batch=Pipeline([*norm[:1], *bt, *norm[1:]]), bs=n, shuffle=False
+    )
     dl.show_batch(unique=True, max_n=n, nrows=1, ncols=n, figsize=(1.2*n, 1.6), **kwargs)
     plt.suptitle(title, y=0.98, fontsize=9)

@@ -27,32 +27,46 @@ def run_cli(func, # the function to run
     "Run `func` with arguments parsed from its signature; `UserError` -> one line and exit 2, Ctrl-C -> exit 130"
     p = anno_parser(func, prog=prog)
     p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
-    a = vars(p.parse_args(argv)); a.pop('pdb', None); a.pop('xtra', None)
+    a = vars(p.parse_args(argv))
+    a.pop('pdb', None)
+    a.pop('xtra', None)
     debug = a.pop('debug') or os.environ.get('CNS_TISSUE_DEBUG') not in (None, '', '0')
     pos = []   # required arguments, then *args, are passed by position
     for k, v in inspect.signature(func).parameters.items():
-        if v.kind is v.VAR_POSITIONAL: pos += a.pop(k) or []; break
+        if v.kind is v.VAR_POSITIONAL:
+            pos += a.pop(k) or []
+            break
         if v.default is not v.empty or v.kind is not v.POSITIONAL_OR_KEYWORD: break
         pos.append(a.pop(k))
-    try: res = func(*pos, **a)
+    try:
+        res = func(*pos, **a)
     except UserError as e:
-        if debug: raise
-        print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
+        if debug:
+            raise
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt as e:
-        print(f"{prog}: interrupted" + (f"; {e}" if str(e) else ''), file=sys.stderr); sys.exit(130)
+        print(f"{prog}: interrupted" + (f"; {e}" if str(e) else ''), file=sys.stderr)
+        sys.exit(130)
     if show: show(res)
     return res
 
 # %% ../nbs/18_cli.ipynb #baa35e8e
 def _show_prepare(r):
     print(r.counts.to_string(), '\n')
-    if len(r.bad): print(f"{len(r.bad)} unreadable file(s), listed in {r.out/'bad_files.csv'}:\n" + r.bad[['rel', 'error']].to_string(index=False))
+    if len(r.bad):
+        print(
+            f"{len(r.bad)} unreadable file(s), listed in {r.out / 'bad_files.csv'}:\n"
+            + r.bad[['rel', 'error']].to_string(index=False)
+        )
     for m in r.summary['problems']: print(f"warning: {m}")
     print(json.dumps({k: v for k, v in r.summary.items() if k != 'problems'}, indent=1, default=str))
     if c := r.summary.get('copies'):
-        print(f"copy check: recall {c['recall']:.3f} on {c['n_controls']} control copies, false-positive rate {c['false_positive_rate']:.4f} "
-              f"on {c['n_negatives']} other-class pairs; {c['test_with_train_copy']} of {c['test_images']} test images have a copy in train; "
-              f"{c['test_dedup']} de-duplicated test images in {c['test_dedup_groups']} groups")
+        print(
+            f"copy check: recall {c['recall']:.3f} on {c['n_controls']} control copies, false-positive rate {c['false_positive_rate']:.4f} "
+            f"on {c['n_negatives']} other-class pairs; {c['test_with_train_copy']} of {c['test_images']} test images have a copy in train; "
+            f"{c['test_dedup']} de-duplicated test images in {c['test_dedup_groups']} groups"
+        )
     print(f"outputs in {r.out}")
 
 def cns_tissue_prepare():
@@ -62,7 +76,9 @@ def cns_tissue_prepare():
     run_cli(prepare, 'cns_tissue_prepare', _show_prepare)
 
 def _show_train(learn):
-    print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1)); print(f"model and records written to {learn.run_dir}")
+    print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1))
+    print(f"model and records written to {learn.run_dir}")
+
 
 def cns_tissue_train():
     "Train a model (`training.train`); defaults from settings.ini"

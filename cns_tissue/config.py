@@ -45,8 +45,12 @@ def get_settings(path=None, # a `settings.ini`, or a folder to search upwards fr
                 ) -> AttrDict:
     "Run settings from `settings.ini` `[cns_tissue]`: paths absolute, numbers typed, `sizes` a list"
     f = Path(path) if path and Path(path).is_file() else find_settings(path)
-    if f is None: raise MissingInput("no settings.ini with a [cns_tissue] section found here or above; copy the project's settings.ini")
-    cp = configparser.ConfigParser(); cp.read(f)
+    if f is None:
+        raise MissingInput(
+            "no settings.ini with a [cns_tissue] section found here or above; copy the project's settings.ini"
+        )
+    cp = configparser.ConfigParser()
+    cp.read(f)
     res = AttrDict({k: _typed(v) for k, v in cp['cns_tissue'].items()}, settings_file=f)
     res.update({k: v for k, v in overrides.items() if v is not None})
     root = f.resolve().parent if f.parent.name != 'cns_tissue' or f.is_symlink() else Path.cwd()
@@ -64,7 +68,8 @@ def dataset_path(name=None, # dataset name under `data_dir`, or a folder path (d
     name = str(name or cfg.dataset)
     p = Path(name).expanduser()
     if p.is_dir(): return p
-    if len(p.parts) > 1: raise MissingInput(f"dataset folder '{p}' not found: pass a folder that holds train/CLASS/* and test/CLASS/*")
+    if len(p.parts) > 1:
+        raise MissingInput(f"dataset folder '{p}' not found: pass a folder that holds train/CLASS/* and test/CLASS/*")
     p = cfg.data_dir/name
     if not p.is_dir(): raise MissingInput(
         f"dataset folder '{p}' not found: put the images in {p}/train/CLASS/* and {p}/test/CLASS/*, "
@@ -87,7 +92,11 @@ def sample_dataset(src, # dataset folder (or name under `data_dir`) with `train|
     "A small copy of a dataset: the first `n_per_class` files of each split and class"
     src, dest = dataset_path(src) if not Path(src).is_dir() else Path(src), Path(dest)
     for s in SPLITS:
-        for c in sorted(d for d in (src/s).iterdir() if d.is_dir() and (classes is None or d.name in classes)) if (src/s).is_dir() else []:
+        for c in (
+            sorted(d for d in (src / s).iterdir() if d.is_dir() and (classes is None or d.name in classes))
+            if (src / s).is_dir()
+            else []
+        ):
             (dest/s/c.name).mkdir(parents=True, exist_ok=True)
             for f in sorted(c.iterdir())[:n_per_class]: shutil.copy(f, dest/s/c.name/f.name)
     return dest

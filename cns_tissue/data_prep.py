@@ -32,7 +32,8 @@ def tree_parts(rel:str # a member path inside a zip or folder
     "`(split, class, file)` for a path ending in `train|test/CLASS/file`, else `None`"
     parts = [p for p in re.split(r'[\\/]+', str(rel)) if p]
     if len(parts) < 3 or _junk.search('/'.join(parts)) or parts[-3].lower() not in SPLITS: return None
-    if '..' in parts or parts[-1] == '.': return None      # a member that climbs out of the tree is skipped, never followed
+    if '..' in parts or parts[-1] == '.':
+        return None  # a member that climbs out of the tree is skipped, never followed
     return parts[-3].lower(), parts[-2], parts[-1]
 
 # %% ../nbs/05_data_prep.ipynb #693752ff
@@ -63,8 +64,14 @@ def assemble(sources, # zip files and/or folders, each holding part of a `train|
                 target, data = dest.joinpath(*tp), read()
                 if not target.exists():
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data); action = 'copied'
-                else: action = 'duplicate' if target.read_bytes() == data else 'conflict: same name, different content; first kept'
+                    target.write_bytes(data)
+                    action = 'copied'
+                else:
+                    action = (
+                        'duplicate'
+                        if target.read_bytes() == data
+                        else 'conflict: same name, different content; first kept'
+                    )
             rows.append(dict(source=str(src), member=name, target=target, action=action))
     return pd.DataFrame(rows, columns=['source', 'member', 'target', 'action'])
 
@@ -87,8 +94,10 @@ def inspect_image(fn # an image file
     try:
         with Image.open(fn) as im:
             r.update(format=im.format, mode=im.mode, width=im.width, height=im.height)
-            im.draft(im.mode, (64, 64)); im.load()
-    except Exception as e: r['error'] = f'{type(e).__name__}: {e}'.replace(str(fn), fn.name)
+            im.draft(im.mode, (64, 64))
+            im.load()
+    except Exception as e:
+        r['error'] = f'{type(e).__name__}: {e}'.replace(str(fn), fn.name)
     return r
 
 # %% ../nbs/05_data_prep.ipynb #c677373d
@@ -96,7 +105,14 @@ def tree_files(path # dataset folder with `train|test/CLASS/` sub-folders
               ) -> list:
     "Every file under `path/{train,test}/CLASS/`, image or not, sorted"
     path = Path(path)
-    return sorted(f for s in SPLITS if (path/s).is_dir() for f in (path/s).glob('*/*') if f.is_file() and not _junk.search(f.name))
+    return sorted(
+        f
+        for s in SPLITS
+        if (path / s).is_dir()
+        for f in (path / s).glob('*/*')
+        if f.is_file() and not _junk.search(f.name)
+    )
+
 
 def verify_dataset(path, # dataset folder with `train|test/CLASS/` sub-folders
                    n_workers=2 # processes used to open the images
@@ -106,7 +122,8 @@ def verify_dataset(path, # dataset folder with `train|test/CLASS/` sub-folders
     if not fs: raise MissingInput(f"{path}: no files under train/CLASS/ or test/CLASS/")
     df = pd.DataFrame(parallel(inspect_image, fs, n_workers=n_workers, chunksize=64, progress=len(fs) > 500))
     df.insert(0, 'rel', [f.relative_to(path).as_posix() for f in fs])
-    df.insert(1, 'split', [f.parent.parent.name for f in fs]); df.insert(2, 'label', [f.parent.name for f in fs])
+    df.insert(1, 'split', [f.parent.parent.name for f in fs])
+    df.insert(2, 'label', [f.parent.name for f in fs])
     return df.drop(columns='path')
 
 # %% ../nbs/05_data_prep.ipynb #830e0fcf
@@ -114,8 +131,16 @@ def class_folders(path # dataset folder with `train|test/CLASS/` sub-folders
                  ) -> pd.DataFrame:
     "One row per `split/CLASS` folder: `split`, `label` (the folder name as it is)"
     path = Path(path)
-    return pd.DataFrame([dict(split=s, label=d.name) for s in SPLITS if (path/s).is_dir() for d in sorted((path/s).iterdir())
-                         if d.is_dir() and not _junk.search(d.name)], columns=['split', 'label'])
+    return pd.DataFrame(
+        [
+            dict(split=s, label=d.name)
+            for s in SPLITS
+            if (path / s).is_dir()
+            for d in sorted((path / s).iterdir())
+            if d.is_dir() and not _junk.search(d.name)
+        ],
+        columns=['split', 'label'],
+    )
 
 def _counts(files, folders):
     "Readable images per (split, label), zero for empty folders"
@@ -124,24 +149,57 @@ def _counts(files, folders):
     return c.reindex(c.index.union(pd.MultiIndex.from_frame(folders[['split', 'label']])), fill_value=0)
 
 # %% ../nbs/05_data_prep.ipynb #33801079
-def shape_problems(files:pd.DataFrame, # `verify_dataset` output, or any table with `split` and `label` (and `width`, `height`)
-                   folders:pd.DataFrame=None, # `class_folders` output, to find empty folders
-                   valid_pct:float=0.2, # the validation fraction the training split will use
-                  ) -> pd.DataFrame:
+def shape_problems(
+    files: pd.DataFrame,  # `verify_dataset` output, or any table with `split` and `label` (and `width`, `height`)
+    folders: pd.DataFrame = None,  # `class_folders` output, to find empty folders
+    valid_pct: float = 0.2,  # the validation fraction the training split will use
+) -> pd.DataFrame:
     "Dataset-level problems, one row each: `level` ('error' or 'warning'), `split`, `label`, `n`, `message`"
     c, rows = _counts(files, folders if folders is not None else pd.DataFrame(columns=['split', 'label'])), []
-    add = lambda level, split, label, n, msg: rows.append(dict(level=level, split=split, label=label, n=int(n), message=msg))
+    add = lambda level, split, label, n, msg: rows.append(
+        dict(level=level, split=split, label=label, n=int(n), message=msg)
+    )
     tr, te = (c[s] if s in c.index.get_level_values(0) else pd.Series(dtype=int) for s in SPLITS)
-    for (s, l), n in c[c == 0].items(): add('warning', s, l, 0, f"{s}/{l}: empty class folder (no readable image); it is ignored")
+    for (s, l), n in c[c == 0].items():
+        add('warning', s, l, 0, f"{s}/{l}: empty class folder (no readable image); it is ignored")
     tr, te = tr[tr > 0], te[te > 0]
     if not len(tr): add('error', 'train', '', 0, "no readable training images under train/CLASS/")
-    for l in te.index.difference(tr.index): add('warning', 'test', l, te[l], f"class '{l}' has {te[l]} test images but none in train/: "
-        "the model cannot predict it; these images are left out of the test accuracy and reported on their own")
-    for l in tr.index.difference(te.index): add('warning', 'train', l, tr[l], f"class '{l}' has {tr[l]} train images but none in test/: its test recall cannot be measured")
+    for l in te.index.difference(tr.index):
+        add(
+            'warning',
+            'test',
+            l,
+            te[l],
+            f"class '{l}' has {te[l]} test images but none in train/: "
+            "the model cannot predict it; these images are left out of the test accuracy and reported on their own",
+        )
+    for l in tr.index.difference(te.index):
+        add(
+            'warning',
+            'train',
+            l,
+            tr[l],
+            f"class '{l}' has {tr[l]} train images but none in test/: its test recall cannot be measured",
+        )
     for l, n in tr.items():
-        if n < 2: add('error', 'train', l, n, f"class '{l}' has {n} readable train image: the train/valid split needs at least 2 per class; add images or remove the folder")
-        elif n*valid_pct < 1: add('warning', 'train', l, n, f"class '{l}' has {n} train images: with valid_pct={valid_pct} it gets no validation image")
-    if len(tr) and not len(te): add('warning', 'test', '', 0, "no readable test images under test/CLASS/: only validation accuracy is reported")
+        if n < 2:
+            add(
+                'error',
+                'train',
+                l,
+                n,
+                f"class '{l}' has {n} readable train image: the train/valid split needs at least 2 per class; add images or remove the folder",
+            )
+        elif n * valid_pct < 1:
+            add(
+                'warning',
+                'train',
+                l,
+                n,
+                f"class '{l}' has {n} train images: with valid_pct={valid_pct} it gets no validation image",
+            )
+    if len(tr) and not len(te):
+        add('warning', 'test', '', 0, "no readable test images under test/CLASS/: only validation accuracy is reported")
     names = pd.Series(sorted(set(tr.index) | set(te.index)))
     for k, same in names.groupby(names.str.strip().str.lower()):
         if len(same) > 1: add('error', '', k, len(same), "class folders " + ' and '.join(f"'{o}'" for o in same) +
@@ -149,8 +207,15 @@ def shape_problems(files:pd.DataFrame, # `verify_dataset` output, or any table w
     if {'width', 'height'} <= set(files.columns):
         ok = files.dropna(subset=['width', 'height'])
         long = ok[np.maximum(ok.width, ok.height) > 4*np.minimum(ok.width, ok.height)]
-        if len(long): add('warning', '', '', len(long), f"{len(long)} image(s) longer than 4x their width (e.g. {long.rel.iloc[0] if 'rel' in long else ''}): "
-                          "squished to a square they are distorted; tile them or use --crop")
+        if len(long):
+            add(
+                'warning',
+                '',
+                '',
+                len(long),
+                f"{len(long)} image(s) longer than 4x their width (e.g. {long.rel.iloc[0] if 'rel' in long else ''}): "
+                "squished to a square they are distorted; tile them or use --crop",
+            )
     return pd.DataFrame(rows, columns=['level', 'split', 'label', 'n', 'message'])
 
 # %% ../nbs/05_data_prep.ipynb #7c29dcc6
@@ -180,7 +245,9 @@ def plot_class_balance(files:pd.DataFrame, # the output of `verify_dataset`
     "Bar chart of readable images per class, one bar per split"
     ok = files[files.error.isna()]
     ax = pd.crosstab(ok.label, ok.split).plot.barh(ax=ax, figsize=(5, 0.3*ok.label.nunique() + 1.2))
-    ax.set_xlabel('images'); ax.set_ylabel(''); ax.set_title('Images per class')
+    ax.set_xlabel('images')
+    ax.set_ylabel('')
+    ax.set_title('Images per class')
     return ax
 
 def plot_sizes(files:pd.DataFrame, # the output of `verify_dataset`
@@ -191,8 +258,11 @@ def plot_sizes(files:pd.DataFrame, # the output of `verify_dataset`
     ok = files[files.error.isna()]
     fig, axs = plt.subplots(1, 2, figsize=(7, 2.2))
     for ax, k in zip(axs, ('width', 'height')):
-        ax.hist(ok[k], bins=bins); ax.set_xlabel(f'{k} (px)'); ax.set_ylabel('images')
-    fig.suptitle('Image sizes'); fig.tight_layout()
+        ax.hist(ok[k], bins=bins)
+        ax.set_xlabel(f'{k} (px)')
+        ax.set_ylabel('images')
+    fig.suptitle('Image sizes')
+    fig.tight_layout()
     return fig
 
 def show_examples(files:pd.DataFrame, # the output of `verify_dataset`
@@ -244,9 +314,14 @@ def cache_one(rel:str, # file path relative to `src`
     tmp_out = out.with_name(f'.{out.name}.part')
     try:
         b = as_cached(Path(src)/rel, max_size)
-        if isinstance(b, Path): shutil.copyfile(b, tmp_out); res = 'copied'
-        else: tmp_out.write_bytes(b); res = 'written'
-        os.replace(tmp_out, out); return res
+        if isinstance(b, Path):
+            shutil.copyfile(b, tmp_out)
+            res = 'copied'
+        else:
+            tmp_out.write_bytes(b)
+            res = 'written'
+        os.replace(tmp_out, out)
+        return res
     except Exception as e:
         tmp_out.unlink(missing_ok=True)
         return f'error: {type(e).__name__}: {e}'
@@ -259,7 +334,9 @@ def cache_images(src, # dataset folder
                  n_workers=2 # processes
                 ) -> pd.Series:
     "Resized RGB copies of `rels` from `src` in `dest`, idempotent; returns how many were written/copied/skipped/failed"
-    if rels is None: f = verify_dataset(src, n_workers); rels = f[f.error.isna()].rel.tolist()
+    if rels is None:
+        f = verify_dataset(src, n_workers)
+        rels = f[f.error.isna()].rel.tolist()
     res = parallel(cache_one, rels, src=src, dest=dest, max_size=max_size, n_workers=n_workers, chunksize=32,
                    progress=len(rels) > 200)
     return pd.Series([r if not r.startswith('error') else 'error' for r in res]).value_counts()
@@ -282,9 +359,11 @@ def _gather(sources, name, cfg):
     for s in sources:
         if not Path(s).exists(): raise MissingInput(f"{s}: no such file or folder")
     root = _source_root(sources)
-    out = cache_path(name or (root.name if root else Path(sources[0]).stem), cfg); out.mkdir(parents=True, exist_ok=True)
+    out = cache_path(name or (root.name if root else Path(sources[0]).stem), cfg)
+    out.mkdir(parents=True, exist_ok=True)
     if root is not None: return root, out, None
-    log = assemble(sources, out/'raw'); log.to_csv(out/'assemble_log.csv', index=False)
+    log = assemble(sources, out / 'raw')
+    log.to_csv(out / 'assemble_log.csv', index=False)
     return out/'raw', out, log
 
 # %% ../nbs/05_data_prep.ipynb #743191a5
@@ -297,35 +376,72 @@ def _checked_copies(out:Path, # a dataset's cache folder
     return old.get('copies') if done and old.get('fingerprint') == fp and old.get('copies') else None
 
 # %% ../nbs/05_data_prep.ipynb #c1730a37
-def prepare(*sources:str, # dataset name or folder, or zip files and folders holding parts of a train|test/CLASS tree (default: settings' dataset)
-            name:str=None, # output folder name under cache_dir (default: from the source)
-            sizes:str=None, # longest-side sizes to cache, e.g. '128 256' (default: settings' sizes)
-            copies:bool=True, # run the copy check of notebook 04
-            regroup:bool=False, # also write split.csv: train and test re-split by copy groups (notebook 04)
-            recheck:bool=False, # run the copy check again even if this cache holds one for the same files
-            settings:str=None, # a settings.ini, or settings from `get_settings` (default: the nearest settings.ini)
-            n_workers:int=2 # processes
-           ) -> AttrDict:
+def prepare(
+    *sources: str,  # dataset name or folder, or zip files and folders holding parts of a train|test/CLASS tree (default: settings' dataset)
+    name: str = None,  # output folder name under cache_dir (default: from the source)
+    sizes: str = None,  # longest-side sizes to cache, e.g. '128 256' (default: settings' sizes)
+    copies: bool = True,  # run the copy check of notebook 04
+    regroup: bool = False,  # also write split.csv: train and test re-split by copy groups (notebook 04)
+    recheck: bool = False,  # run the copy check again even if this cache holds one for the same files
+    settings: str = None,  # a settings.ini, or settings from `get_settings` (default: the nearest settings.ini)
+    n_workers: int = 2,  # processes
+) -> AttrDict:
     "Assemble, verify, shape-check, cache and copy-check a dataset; all outputs go to `cache_path(name)`"
     cfg = settings if isinstance(settings, dict) else get_settings(settings)
-    if sizes is not None: cfg = AttrDict({**cfg, 'sizes': [int(o) for o in str(sizes).replace(',', ' ').split()] if isinstance(sizes, str) else listify(sizes)})
+    if sizes is not None:
+        cfg = AttrDict(
+            {
+                **cfg,
+                'sizes': [int(o) for o in str(sizes).replace(',', ' ').split()]
+                if isinstance(sizes, str)
+                else listify(sizes),
+            }
+        )
     t0 = time.time()
     root, out, log = _gather(list(sources), name, cfg)
-    res = AttrDict(name=out.name, out=out, root=root, timings={}, assembled=None if log is None else log.action.value_counts().to_dict())
-    t = time.time(); files = verify_dataset(root, n_workers); res.timings['verify_s'] = round(time.time() - t, 1)
-    files.to_csv(out/'files.csv', index=False); files[files.error.notna()].to_csv(out/'bad_files.csv', index=False)
-    res.counts, res.bad, res.problems = count_table(files), files[files.error.notna()], shape_problems(files, class_folders(root), cfg.valid_pct)
+    res = AttrDict(
+        name=out.name,
+        out=out,
+        root=root,
+        timings={},
+        assembled=None if log is None else log.action.value_counts().to_dict(),
+    )
+    t = time.time()
+    files = verify_dataset(root, n_workers)
+    res.timings['verify_s'] = round(time.time() - t, 1)
+    files.to_csv(out / 'files.csv', index=False)
+    files[files.error.notna()].to_csv(out / 'bad_files.csv', index=False)
+    res.counts, res.bad, res.problems = (
+        count_table(files),
+        files[files.error.notna()],
+        shape_problems(files, class_folders(root), cfg.valid_pct),
+    )
     ok = files[files.error.isna()].rel.tolist()
     for sz in cfg.sizes:
-        t = time.time(); res[f'cache_{sz}'] = cache_images(root, out/str(sz), sz, ok, n_workers).to_dict()
+        t = time.time()
+        res[f'cache_{sz}'] = cache_images(root, out / str(sz), sz, ok, n_workers).to_dict()
         res.timings[f'cache_{sz}_s'] = round(time.time() - t, 1)
     if copies:
-        t = time.time(); res.copies = (None if recheck else _checked_copies(out, fingerprint(files))) or check_copies(out/str(max(cfg.sizes)), files, out, n_workers)
+        t = time.time()
+        res.copies = (None if recheck else _checked_copies(out, fingerprint(files))) or check_copies(
+            out / str(max(cfg.sizes)), files, out, n_workers
+        )
         res.timings['copies_s'] = round(time.time() - t, 1)
-        if regroup: regroup_split(pd.read_csv(out/'groups.csv'), cfg.valid_pct, cfg.seed).to_csv(out/'split.csv', index=False)
+        if regroup:
+            regroup_split(pd.read_csv(out / 'groups.csv'), cfg.valid_pct, cfg.seed).to_csv(
+                out / 'split.csv', index=False
+            )
     res.timings['total_s'] = round(time.time() - t0, 1)
-    res.summary = dict(name=res.name, root=str(root), images=len(ok), unreadable=len(res.bad), fingerprint=fingerprint(files),
-                       problems=res.problems.message.tolist(), timings=res.timings, copies=res.get('copies'))
+    res.summary = dict(
+        name=res.name,
+        root=str(root),
+        images=len(ok),
+        unreadable=len(res.bad),
+        fingerprint=fingerprint(files),
+        problems=res.problems.message.tolist(),
+        timings=res.timings,
+        copies=res.get('copies'),
+    )
     (out/'summary.json').write_text(json.dumps(res.summary, indent=1, default=str))
     return res
 
@@ -333,7 +449,13 @@ def prepare(*sources:str, # dataset name or folder, or zip files and folders hol
 def _bomb_png(w:int, h:int) -> bytes:
     "A tiny PNG whose header claims `w` x `h` pixels (what a decompression bomb looks like to a reader)"
     chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(b'\0'*64)) + chunk(b'IEND', b'')
+    return (
+        b'\x89PNG\r\n\x1a\n'
+        + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+        + chunk(b'IDAT', zlib.compress(b'\0' * 64))
+        + chunk(b'IEND', b'')
+    )
+
 
 def odd_dataset(dest, # new folder
                 errors:bool=False, # also add problems that stop training (a case clash of class names, a 1-image class)
@@ -342,18 +464,30 @@ def odd_dataset(dest, # new folder
     "A small `train|test/CLASS` dataset (two pbc_blood classes) with every kind of unusual file and folder"
     d = sample_dataset('pbc_blood', Path(dest), n, classes=['basophil', 'platelet'])
     a, b, im = d/'train'/'basophil', d/'train'/'platelet', Image.open(next((d/'train'/'basophil').iterdir()))
-    (a/'zero.jpg').write_bytes(b''); (a/'notes.png').write_text('not an image'); (a/'bomb.png').write_bytes(_bomb_png(40000, 40000))
+    (a / 'zero.jpg').write_bytes(b'')
+    (a / 'notes.png').write_text('not an image')
+    (a / 'bomb.png').write_bytes(_bomb_png(40000, 40000))
     (a/'truncated.jpg').write_bytes(next((d/'train'/'platelet').iterdir()).read_bytes()[:2000])
-    im.convert('L').save(a/'gray.png'); im.convert('RGBA').save(a/'rgba.png'); im.convert('CMYK').save(b/'cmyk.jpg'); im.convert('P').save(b/'palette.gif')
+    im.convert('L').save(a / 'gray.png')
+    im.convert('RGBA').save(a / 'rgba.png')
+    im.convert('CMYK').save(b / 'cmyk.jpg')
+    im.convert('P').save(b / 'palette.gif')
     Image.fromarray(np.asarray(im.convert('L'), dtype=np.uint16)*200).save(a/'deep16.tif')
-    im.save(b/'Ünïcode näme.jpg'); im.save(b/'with space.jpg'); im.save(b/'Case.jpg'); im.rotate(90).save(b/'case.jpg')
+    im.save(b / 'Ünïcode näme.jpg')
+    im.save(b / 'with space.jpg')
+    im.save(b / 'Case.jpg')
+    im.rotate(90).save(b / 'case.jpg')
     Image.new('RGB', (1, 1), (200, 100, 150)).save(a/'one_pixel.png')
     Image.fromarray(np.tile(np.linspace(0, 255, 20000, dtype=np.uint8), (200, 1))).convert('RGB').save(b/'long.png')
-    ex = im.getexif(); ex[0x0112] = 6; im.save(a/'exif_rotated.jpg', exif=ex)
+    ex = im.getexif()
+    ex[0x0112] = 6
+    im.save(a / 'exif_rotated.jpg', exif=ex)
     (a/'loop').symlink_to('.', target_is_directory=True)
-    (d/'test'/'monocyte').mkdir(); shutil.copy(next((d/'test'/'basophil').iterdir()), d/'test'/'monocyte'/'m1.jpg')
+    (d / 'test' / 'monocyte').mkdir()
+    shutil.copy(next((d / 'test' / 'basophil').iterdir()), d / 'test' / 'monocyte' / 'm1.jpg')
     (d/'train'/'empty_class').mkdir()
     if errors:
         shutil.copytree(b, d/'train'/'Platelet ')
-        (d/'train'/'rare').mkdir(); im.save(d/'train'/'rare'/'r1.jpg')
+        (d / 'train' / 'rare').mkdir()
+        im.save(d / 'train' / 'rare' / 'r1.jpg')
     return d

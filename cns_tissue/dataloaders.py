@@ -32,7 +32,12 @@ def data_source(name:str|Path, # dataset name (e.g. 'pbc_blood') or a folder wit
     sizes = sorted(int(d.name) for d in c.glob('*') if d.name.isdigit() and (d/'train').is_dir()) if named else []
     ok = [s for s in sizes if size is not None and s >= size]   # smallest cached size that does not upsample
     if (c/'summary.json').exists() and ok: return c/str(ok[0])
-    return Path(name) if Path(name).is_dir() and not (named and (get_settings().data_dir/name).is_dir()) else dataset_path(str(name))
+    return (
+        Path(name)
+        if Path(name).is_dir() and not (named and (get_settings().data_dir / name).is_dir())
+        else dataset_path(str(name))
+    )
+
 
 def meta_dir(path:Path, # a dataset folder (original or cache/NAME/SIZE)
             )->Path|None:
@@ -64,20 +69,37 @@ class Preprocess:
                  source_max_size:int|None=None, # the training images came from notebook 05's cache of this size
                  mean:tuple=(0.5,)*3, std:tuple=(0.5,)*3, # normalisation, one value per channel
                  resize:str='squish', # fastai `ResizeMethod`
-                 channels:tuple=None): # one file per channel, `STEM_CHANNEL.png` (`load_channels`); None: one RGB file
-        CenterCrop(crop); store_attr()
-        self.mean, self.std, self.channels = tuple(map(float, mean)), tuple(map(float, std)), tuple(channels) if channels else None
+                 channels:tuple=None):  # one file per channel, `STEM_CHANNEL.png` (`load_channels`); None: one RGB file
+        CenterCrop(crop)
+        store_attr()
+        self.mean, self.std, self.channels = (
+            tuple(map(float, mean)),
+            tuple(map(float, std)),
+            tuple(channels) if channels else None,
+        )
         self.n_in = len(self.channels) if self.channels else 3
-    def open(self, fn): # an image file (or, with `channels`, the common stem of the channel files)
+    def open(self, fn):  # an image file (or, with `channels`, the common stem of the channel files)
         "The image as the model's training images were stored (`as_cached`), as 8-bit RGB (or one 8-bit plane per channel)"
         if self.channels: return load_channels(fn, self.channels)
         try: src = as_cached(fn, self.source_max_size) if self.source_max_size else fn
         except Exception as e: raise OSError(f"{fn}: cannot read image ({type(e).__name__}: {e})") from e
         return PILImageRGB.create(src)
-    def item_tfms(self): return [*([CenterCrop(self.crop)] if self.crop < 1 else []), Resize(self.size, method=self.resize)]
+
+    def item_tfms(self):
+        return [*([CenterCrop(self.crop)] if self.crop < 1 else []), Resize(self.size, method=self.resize)]
+
     def normalize(self): return Normalize.from_stats(self.mean, self.std)
-    def to_dict(self): return dict(size=self.size, crop=self.crop, source_max_size=self.source_max_size, mean=self.mean, std=self.std,
-                                   resize=self.resize, channels=self.channels)
+
+    def to_dict(self):
+        return dict(
+            size=self.size,
+            crop=self.crop,
+            source_max_size=self.source_max_size,
+            mean=self.mean,
+            std=self.std,
+            resize=self.resize,
+            channels=self.channels,
+        )
     def __repr__(self): return f"Preprocess({', '.join(f'{k}={v}' for k, v in self.to_dict().items())})"
 
 # %% ../nbs/07_dataloaders.ipynb #a76290d6
@@ -115,7 +137,14 @@ def dataset_stats(files:list, # image files (a sample is enough)
         try: a = np.asarray(open(f).resize((size,size)), dtype=np.float32)/255
         except OSError: return None   # unreadable files do not count
         return a.reshape(-1, a.shape[-1] if a.ndim == 3 else 1)
-    px = np.concatenate([a for f in np.random.default_rng(seed).permutation(np.array(files, dtype=object))[:n] if (a := px(f)) is not None])
+
+    px = np.concatenate(
+        [
+            a
+            for f in np.random.default_rng(seed).permutation(np.array(files, dtype=object))[:n]
+            if (a := px(f)) is not None
+        ]
+    )
     return tuple(px.mean(0).round(4).tolist()), tuple(px.std(0).round(4).tolist())
 
 def norm_stats(stats=None, # (mean,std), a timm arch name, a model with `pretrained_cfg`, or None for dataset statistics
@@ -124,7 +153,9 @@ def norm_stats(stats=None, # (mean,std), a timm arch name, a model with `pretrai
     "(mean, std) for `Normalize`: from a pretrained model's timm config when given, else measured on `files`"
     if isinstance(stats, (tuple,list)): return tuple(stats[0]), tuple(stats[1])
     if isinstance(stats, str):
-        import timm; cfg = timm.get_pretrained_cfg(stats)
+        import timm
+
+        cfg = timm.get_pretrained_cfg(stats)
         if cfg is None: raise ValueError(f"timm has no pretrained config for {stats!r}")
         return tuple(cfg.mean), tuple(cfg.std)
     if isinstance(stats, nn.Module):
@@ -139,13 +170,21 @@ def _per_class(files, n, seed):
     "At most `n` files per class (parent folder), sampled with `seed`"
     if n is None: return L(files)
     df = pd.DataFrame({'f': list(files), 'y': [parent_label(f) for f in files]})
-    return L(df.groupby('y', group_keys=False).apply(lambda d: d.sample(min(n, len(d)), random_state=seed))['f'].tolist())
+    return L(
+        df.groupby('y', group_keys=False).apply(lambda d: d.sample(min(n, len(d)), random_state=seed))['f'].tolist()
+    )
+
 
 def dedup_list(path:Path, # dataset folder (original or cache)
               )->set|None:
     "The test files without a copy in train, from notebook 04's `test_dedup.txt`, or `None` when there is none"
     md = meta_dir(path)
-    return None if md is None or not (md/'test_dedup.txt').exists() else {Path(path)/r for r in (md/'test_dedup.txt').read_text().split()}
+    return (
+        None
+        if md is None or not (md / 'test_dedup.txt').exists()
+        else {Path(path) / r for r in (md / 'test_dedup.txt').read_text().split()}
+    )
+
 
 def test_files(path:Path, # dataset folder (original or cache)
                dedup:bool=False, # only test images without a copy in train (`dedup_list`)
@@ -173,9 +212,12 @@ def split_files(path:Path, # dataset folder (original or cache)
     if split not in SPLIT_CHOICES: raise UserError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {split!r}")
     if split == 'folders': return image_files(Path(path)/'train'), test_files(path)
     md = meta_dir(Path(path))
-    if md is None or not (md/'split.csv').exists(): raise MissingInput(f"{path}: no split.csv; run cns_tissue_prepare NAME --regroup first")
+    if md is None or not (md / 'split.csv').exists():
+        raise MissingInput(f"{path}: no split.csv; run cns_tissue_prepare NAME --regroup first")
     df = pd.read_csv(md/'split.csv')
-    return tuple(L(sorted(Path(path)/r for r in df[df.split == s].rel if (Path(path)/r).exists())) for s in ('train', 'test'))
+    return tuple(
+        L(sorted(Path(path) / r for r in df[df.split == s].rel if (Path(path) / r).exists())) for s in ('train', 'test')
+    )
 
 # %% ../nbs/07_dataloaders.ipynb #9539a40c
 def preload_limit() -> int:
@@ -186,6 +228,7 @@ def preload_limit() -> int:
 
 class ItemStore:
     "Images read, cropped and resized once (`Preprocess`), kept as one `uint8` array; called with a file, returns its image"
+
     def __init__(self, files, # image files
                  prep:Preprocess): # how each becomes an item
         tfm, self.index = Pipeline(prep.item_tfms(), split_idx=1), {Path(f): i for i, f in enumerate(files)}
@@ -200,29 +243,41 @@ def default_workers(preloaded:bool, # images decoded into memory (`ItemStore`)
     return 0 if preloaded and not torch.cuda.is_available() and defaults.cpus <= 2 else defaults.cpus
 
 # %% ../nbs/07_dataloaders.ipynb #c9899979
-def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` when present) or folder with train/, test/
-            size:int=128, # images are resized (squished) to size x size
-            bs:int=None, # batch size
-            valid_pct:float=None, # validation fraction of train/, stratified by class
-            seed:int=None, # split/sampling seed
-            groups:dict|str|None='copies', # file -> group; 'copies': notebook 04's copy groups when present; None: plain split
-            stats=None, # normalisation: (mean,std), timm arch name or model; None = dataset statistics
-            augs:str|list='default', # a preset of `AUGS` or a list of transforms
-            n_per_class:int|None=None, # use at most this many images per class (train and test) -- quick runs
-            bad:set=None, # unreadable files to leave out (default: `bad_files(path)`, decode-checking when 05's report is missing)
-            crop:float=None, # keep the central `crop` of each side before resizing (1 = whole image)
-            split:str=None, # 'folders': the dataset's own train/ and test/; 'regroup': notebook 04's re-split by copy groups (split.csv)
-            preload:bool=None, # decode the images once into memory (`ItemStore`); None: when they fit in `preload_limit()`
-            valid:set|None=None, # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
-            **kwargs, # passed to `DataBlock.dataloaders` (num_workers: default `default_workers`, device, ...)
-           )->DataLoaders:
+def get_dls(
+    source: str | Path = None,  # dataset name (uses the 00 cache for `size` when present) or folder with train/, test/
+    size: int = 128,  # images are resized (squished) to size x size
+    bs: int = None,  # batch size
+    valid_pct: float = None,  # validation fraction of train/, stratified by class
+    seed: int = None,  # split/sampling seed
+    groups: dict
+    | str
+    | None = 'copies',  # file -> group; 'copies': notebook 04's copy groups when present; None: plain split
+    stats=None,  # normalisation: (mean,std), timm arch name or model; None = dataset statistics
+    augs: str | list = 'default',  # a preset of `AUGS` or a list of transforms
+    n_per_class: int | None = None,  # use at most this many images per class (train and test) -- quick runs
+    bad: set = None,  # unreadable files to leave out (default: `bad_files(path)`, decode-checking when 05's report is missing)
+    crop: float = None,  # keep the central `crop` of each side before resizing (1 = whole image)
+    split: str = None,  # 'folders': the dataset's own train/ and test/; 'regroup': notebook 04's re-split by copy groups (split.csv)
+    preload: bool = None,  # decode the images once into memory (`ItemStore`); None: when they fit in `preload_limit()`
+    valid: set | None = None,  # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
+    **kwargs,  # passed to `DataBlock.dataloaders` (num_workers: default `default_workers`, device, ...)
+) -> DataLoaders:
     "fastai `DataLoaders` (train/valid split of train/) with a held-out labelled `dls.test` loader"
-    cfg = get_settings(); bs, valid_pct, seed, crop, split = (ifnone(v, cfg[k]) for v, k in zip((bs, valid_pct, seed, crop, split), ('bs', 'valid_pct', 'seed', 'crop', 'split')))
+    cfg = get_settings()
+    bs, valid_pct, seed, crop, split = (
+        ifnone(v, cfg[k])
+        for v, k in zip((bs, valid_pct, seed, crop, split), ('bs', 'valid_pct', 'seed', 'crop', 'split'))
+    )
     path = data_source(source or cfg.dataset, math.ceil(size/crop))   # a cache large enough for the crop
     files, tfiles = split_files(path, split)
     files, tfiles = _per_class(files, n_per_class, seed), _per_class(tfiles, n_per_class, seed)
     bad = bad_files(path, list(files)+list(tfiles)) if bad is None else bad
-    if bad: print(f"excluding {len(bad)} unreadable file(s): " + ', '.join(str(b) for b in sorted(bad)[:20]) + (' ...' if len(bad)>20 else ''))
+    if bad:
+        print(
+            f"excluding {len(bad)} unreadable file(s): "
+            + ', '.join(str(b) for b in sorted(bad)[:20])
+            + (' ...' if len(bad) > 20 else '')
+        )
     files = files.filter(lambda f: f not in bad)
     if not files: raise MissingInput(f"{path/'train'}: no readable images (expected train/CLASS/*.jpg)")
     if valid is not None: _split_as(files, valid)   # checked before any image is decoded
@@ -232,13 +287,26 @@ def get_dls(source:str|Path=None, # dataset name (uses the 00 cache for `size` w
     known = tfiles.filter(lambda f: f not in bad)
     if preload is None: preload = (len(files) + len(known))*size*size*3 <= preload_limit()
     store = ItemStore([*files, *known], prep) if preload else None
-    dblock = DataBlock(blocks=(TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor), CategoryBlock),
-                       get_y=parent_label, splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
-                       item_tfms=[*([] if store else prep.item_tfms()), *item_augs], batch_tfms=[*batch_augs, prep.normalize()])
+    dblock = DataBlock(
+        blocks=(
+            TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor),
+            CategoryBlock,
+        ),
+        get_y=parent_label,
+        splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
+        item_tfms=[*([] if store else prep.item_tfms()), *item_augs],
+        batch_tfms=[*batch_augs, prep.normalize()],
+    )
     dls = dblock.dataloaders(files, bs=bs, path=path, **{'num_workers': default_workers(store is not None), **kwargs})
     known = known.filter(lambda f: parent_label(f) in dls.vocab)
     dls.test = dls.test_dl(known, with_labels=True)
-    dls.prep, dls.excluded, dls.grouped, dls.split, dls.preloaded = prep, sorted(bad), g is not None, split, store is not None
+    dls.prep, dls.excluded, dls.grouped, dls.split, dls.preloaded = (
+        prep,
+        sorted(bad),
+        g is not None,
+        split,
+        store is not None,
+    )
     dls.unknown_test = [f for f in tfiles if f not in bad and parent_label(f) not in dls.vocab]
     return dls
 
@@ -247,7 +315,9 @@ def loader_speed(dl, # a fastai DataLoader
                  n_batches:int=30, # batches to time (after one warm-up batch)
                 )->float:
     "Images per second delivered by `dl` (decode, item and batch transforms)"
-    it = iter(dl); next(it); n, t0 = 0, time.perf_counter()
+    it = iter(dl)
+    next(it)
+    n, t0 = 0, time.perf_counter()
     for i,(xb,*_) in enumerate(it):
         n += len(xb)
         if i+1 >= n_batches: break

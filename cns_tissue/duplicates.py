@@ -58,7 +58,11 @@ def tentative_matches(fa:tuple, # `(kp, desc)` of image a, as from `sift_feature
     bf, out = cv2.BFMatcher(cv2.NORM_L2), []
     for m in (False, True):
         ms = bf.knnMatch(rootsift(da[:, MIRROR] if m else da), rootsift(db), k=2) if len(da) and len(db) > 1 else []
-        out += [(ka[x.queryIdx, :2], kb[x.trainIdx, :2], m) for x, y in (o for o in ms if len(o) == 2) if x.distance < ratio*y.distance]
+        out += [
+            (ka[x.queryIdx, :2], kb[x.trainIdx, :2], m)
+            for x, y in (o for o in ms if len(o) == 2)
+            if x.distance < ratio * y.distance
+        ]
     if not out: return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32), np.zeros(0, bool)
     pa, pb, mir = zip(*out)
     return np.float32(pa), np.float32(pb), np.array(mir)
@@ -79,7 +83,11 @@ def aligned_scores(ga:np.ndarray, # grayscale image a
     m = cv2.erode(inside.astype(np.uint8), np.ones((5, 5))) > 0
     r = dict(score=0., ncc=0., overlap=float(inside.sum()*np.prod(s)/gb.size))
     if m.sum() < 400: return r
-    def corr(x, y): x, y = x[m] - x[m].mean(), y[m] - y[m].mean(); return float((x*y).sum()/(np.sqrt((x*x).sum()*(y*y).sum()) + 1e-6))
+
+    def corr(x, y):
+        x, y = x[m] - x[m].mean(), y[m] - y[m].mean()
+        return float((x * y).sum() / (np.sqrt((x * x).sum() * (y * y).sum()) + 1e-6))
+
     G = lambda x, sd: cv2.GaussianBlur(x, (0, 0), sd)
     r['ncc'] = corr(G(ga, band[0]), G(wb, band[0]))
     r['score'] = corr(G(ga, band[0]) - G(ga, band[1]), G(wb, band[0]) - G(wb, band[1]))
@@ -99,11 +107,21 @@ def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
     for m in (False, True):
         s = mirrored == m
         if s.sum() < 4: continue
-        A, inl = cv2.estimateAffine2D(pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4., maxIters=4000, confidence=0.999)
+        A, inl = cv2.estimateAffine2D(
+            pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=4000, confidence=0.999
+        )
         n = 0 if A is None or (np.linalg.det(A[:, :2]) < 0) != m else int(inl.sum())
         if n < min_inliers and n <= best['inliers']: continue
         sv = np.linalg.svd(A[:, :2], compute_uv=False)
-        r = dict(inliers=n, zoom=float(np.sqrt(sv[0]*sv[1])), aniso=float(sv[0]/sv[1]), mirrored=m, score=0., ncc=0., overlap=0.)
+        r = dict(
+            inliers=n,
+            zoom=float(np.sqrt(sv[0] * sv[1])),
+            aniso=float(sv[0] / sv[1]),
+            mirrored=m,
+            score=0.0,
+            ncc=0.0,
+            overlap=0.0,
+        )
         if n >= min_inliers and sv[1] > 0.2 and sv[0] < 5 and sv[0]/sv[1] < 5: r.update(aligned_scores(ga, gb, A))
         ok = lambda d: d['inliers'] >= min_inliers and d['overlap'] >= min_overlap
         if (ok(r), r['score'], r['inliers']) > (ok(best), best['score'], best['inliers']): best = r
@@ -123,20 +141,41 @@ def compare_images(a, # image file
 CONTROL = dict(rotation=(0, 360), zoom=(1, 2), stretch=(1, 2), flip=0.5, min_overlap=0.5, jpeg=(70, 95),
                brightness=0.1, contrast=0.1, saturation=0.1, hue=5)
 
-def random_affine(rng:np.random.Generator, # random generator
-                  h:int, w:int, # image height and width
-                  rotation=(0, 360), zoom=(1, 2), stretch=(1, 2), flip=0.5, min_overlap=0.5, **_ # ranges, as in `CONTROL`
-                 ) -> tuple:
+def random_affine(
+    rng: np.random.Generator,  # random generator
+    h: int,
+    w: int,  # image height and width
+    rotation=(0, 360),
+    zoom=(1, 2),
+    stretch=(1, 2),
+    flip=0.5,
+    min_overlap=0.5,
+    **_,  # ranges, as in `CONTROL`
+) -> tuple:
     "Random 2x3 map from source to copy pixels, and its parameters"
     R = lambda a: np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    th, ph, z, st, fl = np.radians(rng.uniform(*rotation)), rng.uniform(0, np.pi), rng.uniform(*zoom), rng.uniform(*stretch), rng.random() < flip
+    th, ph, z, st, fl = (
+        np.radians(rng.uniform(*rotation)),
+        rng.uniform(0, np.pi),
+        rng.uniform(*zoom),
+        rng.uniform(*stretch),
+        rng.random() < flip,
+    )
     M = z*R(th) @ R(ph) @ np.diag([np.sqrt(st), 1/np.sqrt(st)]) @ R(-ph) @ np.diag([-1. if fl else 1., 1.])
-    grid = np.stack(np.meshgrid(np.arange(4, w, 8) - w/2, np.arange(4, h, 8) - h/2), -1).reshape(-1, 2) @ np.linalg.inv(M).T
-    for _ in range(1000):   # where the copy's centre falls in the source: anywhere that keeps min_overlap of the copy inside
-        c = rng.uniform([0, 0], [w, h]); p = grid + c
+    grid = (
+        np.stack(np.meshgrid(np.arange(4, w, 8) - w / 2, np.arange(4, h, 8) - h / 2), -1).reshape(-1, 2)
+        @ np.linalg.inv(M).T
+    )
+    for _ in range(
+        1000
+    ):  # where the copy's centre falls in the source: anywhere that keeps min_overlap of the copy inside
+        c = rng.uniform([0, 0], [w, h])
+        p = grid + c
         ov = float(((p >= 0) & (p < [w, h])).all(1).mean())
         if ov >= min_overlap: break
-    return np.hstack([M, (np.array([w/2, h/2]) - M @ c)[:, None]]), dict(rotation=float(np.degrees(th)), zoom=z, stretch=st, flip=bool(fl), overlap=ov)
+    return np.hstack([M, (np.array([w / 2, h / 2]) - M @ c)[:, None]]), dict(
+        rotation=float(np.degrees(th)), zoom=z, stretch=st, flip=bool(fl), overlap=ov
+    )
 
 # %% ../nbs/04_copy_check.ipynb #5cf0abbe
 def random_copy(im:np.ndarray, # RGB image array
@@ -151,15 +190,23 @@ def random_copy(im:np.ndarray, # RGB image array
     hsv[..., 0] = (hsv[..., 0] + rng.uniform(-c['hue'], c['hue'])/2) % 180   # OpenCV hue is in 2-degree steps
     hsv[..., 1] *= 1 + rng.uniform(-c['saturation'], c['saturation'])
     x = cv2.cvtColor(np.clip(hsv, 0, 255).astype(np.uint8), cv2.COLOR_HSV2RGB).astype(np.float32)
-    x = (x - x.mean())*(1 + rng.uniform(-c['contrast'], c['contrast'])) + x.mean() + 255*rng.uniform(-c['brightness'], c['brightness'])
+    x = (
+        (x - x.mean()) * (1 + rng.uniform(-c['contrast'], c['contrast']))
+        + x.mean()
+        + 255 * rng.uniform(-c['brightness'], c['brightness'])
+    )
     q, buf = int(rng.integers(c['jpeg'][0], c['jpeg'][1] + 1)), io.BytesIO()
     Image.fromarray(np.clip(x, 0, 255).astype(np.uint8)).save(buf, format='JPEG', quality=q)
     return buf.getvalue(), {**p, 'jpeg': q, 'A': A.round(4).tolist()}
 
 # %% ../nbs/04_copy_check.ipynb #4f89d9ae
 def _faiss():
-    try: import faiss; return faiss
-    except ImportError: raise ImportError("the copy check needs faiss: `pip install faiss-cpu`") from None
+    try:
+        import faiss
+
+        return faiss
+    except ImportError:
+        raise ImportError("the copy check needs faiss: `pip install faiss-cpu`") from None
 
 @contextmanager
 def _threads(n_faiss:int=None):
@@ -180,15 +227,26 @@ def feature_cache(paths:list, # image files
                   **kwargs # passed to `sift_features`
                  ) -> dict:
     "`kp`, `desc` (all images' features, concatenated), `off` (image i owns rows off[i]:off[i+1]) and `computed` (images extracted now)"
-    cache = Path(cache); cache.mkdir(parents=True, exist_ok=True)
+    cache = Path(cache)
+    cache.mkdir(parents=True, exist_ok=True)
     keys = [f'{Path(p).resolve()}|{(s := Path(p).stat()).st_size}|{s.st_mtime_ns}|{kwargs}' for p in paths]
     old = {}
     if (cache/'keys.json').exists():
         kp, de, off = (np.load(cache/f'{k}.npy') for k in ('kp', 'desc', 'off'))
-        old = {k: (kp[off[i]:off[i+1]], de[off[i]:off[i+1]]) for i, k in enumerate(json.loads((cache/'keys.json').read_text()))}
+        old = {
+            k: (kp[off[i] : off[i + 1]], de[off[i] : off[i + 1]])
+            for i, k in enumerate(json.loads((cache / 'keys.json').read_text()))
+        }
     todo = [i for i, k in enumerate(keys) if k not in old]
     with _threads():
-        new = parallel(sift_features, [paths[i] for i in todo], n_workers=n_workers, chunksize=16, progress=progress and len(todo) > 50, **kwargs)
+        new = parallel(
+            sift_features,
+            [paths[i] for i in todo],
+            n_workers=n_workers,
+            chunksize=16,
+            progress=progress and len(todo) > 50,
+            **kwargs,
+        )
     feats = [old.get(k) for k in keys]
     for i, f in zip(todo, new): feats[i] = f
     r = dict(kp=np.concatenate([f[0] for f in feats]), desc=np.concatenate([f[1] for f in feats]),
@@ -209,8 +267,9 @@ def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images
     faiss, nlist = _faiss(), int(np.clip(2**round(np.log2(np.sqrt(len(desc)))), 16, 16384))
     ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},PQ16x4fsr,Refine(SQ8)')
     faiss.extract_index_ivf(ix).cp.niter = 10
-    ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
-    with _threads(1): ix.train(rootsift(desc[np.random.default_rng(seed).choice(len(desc), min(n_train, len(desc)), replace=False)]))
+    ix.k_factor = 2  # re-rank twice as many neighbours as asked, with the finer codes
+    with _threads(1):
+        ix.train(rootsift(desc[np.random.default_rng(seed).choice(len(desc), min(n_train, len(desc)), replace=False)]))
     with _threads(n_threads if len(desc) > bs else 1):
         for i in range(0, len(desc), bs): ix.add(rootsift(desc[i:i+bs]))
     return ix
@@ -231,8 +290,10 @@ def query_matches(ix, # index from `build_index`
     kq = np.concatenate([np.arange(off[i], min(off[i+1], off[i] + n_query)) for i in imgs])
     res = []
     for m in (False, True):
-        with _threads(n_threads if len(kq) > 50000 else 1): ko = ix.search(rootsift(desc[kq][:, MIRROR] if m else desc[kq]), k)[1].ravel()
-        q = np.repeat(kq, k); ok = (ko >= 0) & (owner[np.maximum(ko, 0)] != owner[q])
+        with _threads(n_threads if len(kq) > 50000 else 1):
+            ko = ix.search(rootsift(desc[kq][:, MIRROR] if m else desc[kq]), k)[1].ravel()
+        q = np.repeat(kq, k)
+        ok = (ko >= 0) & (owner[np.maximum(ko, 0)] != owner[q])
         d = pd.DataFrame({'q': owner[q[ok]], 'o': owner[ko[ok]], 'kq': q[ok], 'ko': ko[ok], 'mirrored': m})
         res.append(d.drop_duplicates(['kq', 'o']))   # neighbours come nearest first: keep the nearest per other image
     return pd.concat(res, ignore_index=True)
@@ -252,7 +313,9 @@ def wgc_votes(m:pd.DataFrame, # tentative matches from `query_matches`
     best = []
     for sa in (0, .5):
         for ss in (0, .5):
-            b = (np.floor(dth/angle_bin + sa).astype(np.int64) % na)*100 + np.clip(np.floor(dsc/scale_bin + ss + 50), 0, 99).astype(np.int64)
+            b = (np.floor(dth / angle_bin + sa).astype(np.int64) % na) * 100 + np.clip(
+                np.floor(dsc / scale_bin + ss + 50), 0, 99
+            ).astype(np.int64)
             u, c = np.unique(pair*2000 + b, return_counts=True)
             best.append(pd.DataFrame({'p': u//4000, 'votes': c}))
     v = pd.concat(best).groupby('p').votes.max()
@@ -274,16 +337,35 @@ def retrieve(ix, # index from `build_index`
         m = query_matches(ix, f['desc'], f['off'], range(s, min(s + block, n)), **kwargs)
         v = wgc_votes(m, f['kp']).sort_values(['q', 'votes'], ascending=[True, False])
         c = v[v.votes >= min_votes].groupby('q').head(top).assign(cand=True, neg=False)
-        o = v[pd.notna(lab[v.q]) & pd.notna(lab[v.o]) & (lab[v.q] != lab[v.o])].groupby('q').head(1).assign(cand=False, neg=True)
-        keep = pd.concat([c, o]).groupby(['q', 'o'], as_index=False).agg(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))
-        pairs.append(keep); matches.append(m.merge(keep[['q', 'o']]))
+        o = (
+            v[pd.notna(lab[v.q]) & pd.notna(lab[v.o]) & (lab[v.q] != lab[v.o])]
+            .groupby('q')
+            .head(1)
+            .assign(cand=False, neg=True)
+        )
+        keep = (
+            pd.concat([c, o])
+            .groupby(['q', 'o'], as_index=False)
+            .agg(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))
+        )
+        pairs.append(keep)
+        matches.append(m.merge(keep[['q', 'o']]))
     p, m = pd.concat(pairs), pd.concat(matches)
     sw = p.q > p.o
-    p = pd.DataFrame({'a': np.where(sw, p.o, p.q), 'b': np.where(sw, p.q, p.o), 'votes': p.votes, 'cand': p.cand, 'neg': p.neg})
+    p = pd.DataFrame(
+        {'a': np.where(sw, p.o, p.q), 'b': np.where(sw, p.q, p.o), 'votes': p.votes, 'cand': p.cand, 'neg': p.neg}
+    )
     p = p.groupby(['a', 'b'], as_index=False).agg(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))
     sw = (m.q > m.o).values
-    m = pd.DataFrame({'a': np.where(sw, m.o, m.q), 'b': np.where(sw, m.q, m.o), 'ka': np.where(sw, m.ko, m.kq),
-                      'kb': np.where(sw, m.kq, m.ko), 'mirrored': m.mirrored.values}).drop_duplicates(['ka', 'kb', 'mirrored'])
+    m = pd.DataFrame(
+        {
+            'a': np.where(sw, m.o, m.q),
+            'b': np.where(sw, m.q, m.o),
+            'ka': np.where(sw, m.ko, m.kq),
+            'kb': np.where(sw, m.kq, m.ko),
+            'mirrored': m.mirrored.values,
+        }
+    ).drop_duplicates(['ka', 'kb', 'mirrored'])
     return p, m
 
 # %% ../nbs/04_copy_check.ipynb #6cfd48f1
@@ -307,14 +389,23 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
     "`pairs` with the columns of `verify_matches` added"
     m = matches.merge(pairs[['a', 'b']]).sort_values(['a', 'b'], kind='stable')
     key = m.a.values.astype(np.int64)*len(paths) + m.b.values
-    u, st = np.unique(key, return_index=True); en = np.r_[st[1:], len(key)]
+    u, st = np.unique(key, return_index=True)
+    en = np.r_[st[1:], len(key)]
     P, mir = np.stack([kp[m.ka.values, :2], kp[m.kb.values, :2]], 1), m.mirrored.values
     items = [(int(x//len(paths)), int(x % len(paths)), P[s:e, 0], P[s:e, 1], mir[s:e]) for x, s, e in zip(u, st, en)]
     with _threads():
-        res = parallel(_verify_chunk, [items[i:i+chunk] for i in range(0, len(items), chunk)], paths=[str(p) for p in paths],
-                       n_workers=n_workers, progress=progress and len(items) > chunk, **kwargs)
+        res = parallel(
+            _verify_chunk,
+            [items[i : i + chunk] for i in range(0, len(items), chunk)],
+            paths=[str(p) for p in paths],
+            n_workers=n_workers,
+            progress=progress and len(items) > chunk,
+            **kwargs,
+        )
     r = pd.DataFrame([o for c in res for o in c]).assign(a=u//len(paths), b=u % len(paths))
-    return pairs.merge(r, on=['a', 'b'], how='left').fillna({'inliers': 0, 'score': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False})
+    return pairs.merge(r, on=['a', 'b'], how='left').fillna(
+        {'inliers': 0, 'score': 0.0, 'ncc': 0.0, 'overlap': 0.0, 'mirrored': False}
+    )
 
 # %% ../nbs/04_copy_check.ipynb #cf310cac
 def pick_threshold(pos, # scores of the positive control
@@ -359,15 +450,20 @@ def regroup_split(groups:pd.DataFrame, # `copy_groups` output (`rel`, `label`, `
 # %% ../nbs/04_copy_check.ipynb #2964e958
 def _controls(img_root, files, out, n, seed, max_size=256):
     "Write `n` control copies of train images into `out/controls`; returns (their paths, source row numbers, parameters)"
-    d = Path(out)/'controls'; d.mkdir(parents=True, exist_ok=True)
+    d = Path(out) / 'controls'
+    d.mkdir(parents=True, exist_ok=True)
     tr = np.where(files.split.values == 'train')[0]
     src = np.sort(np.random.default_rng(seed).choice(tr, min(n, len(tr)), replace=False))
     paths, prm = [], []
     for i, s in enumerate(src):
-        b, p = random_copy(np.asarray(to_rgb(Image.open(Path(img_root)/files.rel.iloc[s]), max_size)), np.random.default_rng([seed, i]))
+        b, p = random_copy(
+            np.asarray(to_rgb(Image.open(Path(img_root) / files.rel.iloc[s]), max_size)),
+            np.random.default_rng([seed, i]),
+        )
         f = d/f'{i:04d}.jpeg'
-        if not f.exists() or f.read_bytes() != b: f.write_bytes(b)   # unchanged bytes keep the feature cache valid
-        paths.append(f); prm.append(p)
+        if not f.exists() or f.read_bytes() != b: f.write_bytes(b)  # unchanged bytes keep the feature cache valid
+        paths.append(f)
+        prm.append(p)
     return paths, src, prm
 
 # %% ../nbs/04_copy_check.ipynb #acf64caa
@@ -378,13 +474,26 @@ def _report(v, files, src, T):
     ps = np.where(pos.cand == True, pos.score, 0.)   # a control counts only if retrieved
     thr = pick_threshold(ps, neg.score)
     v = v.assign(copy=v.cand & (v.score >= thr))
-    ctl = dict(recall=float((ps >= thr).mean()) if len(ps) else None, false_positive_rate=float((neg.score >= thr).mean()) if len(neg) else None,
-               threshold=thr, n_positive=len(ps), n_negative=len(neg), retrieved=float((pos.cand == True).mean()) if len(ps) else None,
-               positive_score_q_0_1_5_50=q(ps, [0, .01, .05, .5]), negative_score_q_50_99_99_5_100=q(neg.score, [.5, .99, .995, 1]),
-               negative_ncc_q_50_99_99_5_100=q(neg.ncc, [.5, .99, .995, 1]), ranges=CONTROL, seconds=T)
+    ctl = dict(
+        recall=float((ps >= thr).mean()) if len(ps) else None,
+        false_positive_rate=float((neg.score >= thr).mean()) if len(neg) else None,
+        threshold=thr,
+        n_positive=len(ps),
+        n_negative=len(neg),
+        retrieved=float((pos.cand == True).mean()) if len(ps) else None,
+        positive_score_q_0_1_5_50=q(ps, [0, 0.01, 0.05, 0.5]),
+        negative_score_q_50_99_99_5_100=q(neg.score, [0.5, 0.99, 0.995, 1]),
+        negative_ncc_q_50_99_99_5_100=q(neg.ncc, [0.5, 0.99, 0.995, 1]),
+        ranges=CONTROL,
+        seconds=T,
+    )
     r, f = v[v.cand & (v.b < n) & ((v.score > 0) | (v.inliers >= 5))], files
-    cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')}).rename(columns={'rel_a': 'a', 'rel_b': 'b'})
-    cp = cp.assign(**{k: r[k].values for k in ('votes', 'inliers', 'score', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'copy')})
+    cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')}).rename(
+        columns={'rel_a': 'a', 'rel_b': 'b'}
+    )
+    cp = cp.assign(
+        **{k: r[k].values for k in ('votes', 'inliers', 'score', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'copy')}
+    )
     return thr, ctl, cp.sort_values(['copy', 'score'], ascending=False).reset_index(drop=True)
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
@@ -401,30 +510,63 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
     img_root, out, T, t0 = Path(img_root), Path(out), {}, time.time()
     files = files[files.error.isna()].reset_index(drop=True) if 'error' in files else files.reset_index(drop=True)
     def lap(k): T[k] = round(time.time() - t0 - sum(T.values()), 1)
-    cpaths, src, prm = _controls(img_root, files, out, n_controls, seed, max_size); lap('controls')
+
+    cpaths, src, prm = _controls(img_root, files, out, n_controls, seed, max_size)
+    lap('controls')
     paths = [img_root/r for r in files.rel] + cpaths
-    f = feature_cache(paths, out/'copy_features', n_workers, progress, max_size=max_size); lap('features')
-    ix = build_index(f['desc'], seed, n_threads=max(1, n_workers)); lap('index')
-    cand, mt = retrieve(ix, f, np.r_[files.label.values, [None]*len(cpaths)].astype(object), progress=progress, n_threads=max(1, n_workers)); lap('retrieval')
+    f = feature_cache(paths, out / 'copy_features', n_workers, progress, max_size=max_size)
+    lap('features')
+    ix = build_index(f['desc'], seed, n_threads=max(1, n_workers))
+    lap('index')
+    cand, mt = retrieve(
+        ix,
+        f,
+        np.r_[files.label.values, [None] * len(cpaths)].astype(object),
+        progress=progress,
+        n_threads=max(1, n_workers),
+    )
+    lap('retrieval')
     del ix
-    v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size); lap('verification')
+    v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size)
+    lap('verification')
     thr, ctl, cp = _report(v, files, src, T)
     g = copy_groups(cp, files)
-    cp.to_csv(out/'copies.csv', index=False); g.to_csv(out/'groups.csv', index=False)
+    cp.to_csv(out / 'copies.csv', index=False)
+    g.to_csv(out / 'groups.csv', index=False)
     tr_groups = set(g.group[g.split == 'train'])
-    te = g[g.split == 'test']; dedup = te[~te.group.isin(tr_groups)]
+    te = g[g.split == 'test']
+    dedup = te[~te.group.isin(tr_groups)]
     (out/'test_dedup.txt').write_text(''.join(f'{r}\n' for r in dedup.rel))
-    c = cp[cp['copy']]; lap('report')
+    c = cp[cp['copy']]
+    lap('report')
     T['total'] = round(time.time() - t0, 1)
-    (out/'controls.json').write_text(json.dumps({**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist()}, indent=1, default=float))
-    return dict(images=len(files), test_images=len(te), test_with_train_copy=int(te.group.isin(tr_groups).sum()), test_dedup=len(dedup),
-                test_dedup_groups=int(dedup.group.nunique()), train_images=int((g.split == 'train').sum()),
-                train_groups=int(g.group[g.split == 'train'].nunique()), copy_pairs=len(c),
-                train_test_copy_pairs=int((c.split_a != c.split_b).sum()), within_test_copy_pairs=int(((c.split_a == 'test') & (c.split_b == 'test')).sum()),
-                within_train_copy_pairs=int(((c.split_a == 'train') & (c.split_b == 'train')).sum()), label_conflicts=int((c.label_a != c.label_b).sum()),
-                recall=ctl['recall'], false_positive_rate=ctl['false_positive_rate'], threshold=round(thr, 4), n_controls=ctl['n_positive'],
-                n_negatives=ctl['n_negative'], seconds=T['total'], stage_seconds=T,
-                method='SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; RANSAC affine + band-pass NCC; threshold from controls')
+    (out / 'controls.json').write_text(
+        json.dumps(
+            {**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist()}, indent=1, default=float
+        )
+    )
+    return dict(
+        images=len(files),
+        test_images=len(te),
+        test_with_train_copy=int(te.group.isin(tr_groups).sum()),
+        test_dedup=len(dedup),
+        test_dedup_groups=int(dedup.group.nunique()),
+        train_images=int((g.split == 'train').sum()),
+        train_groups=int(g.group[g.split == 'train'].nunique()),
+        copy_pairs=len(c),
+        train_test_copy_pairs=int((c.split_a != c.split_b).sum()),
+        within_test_copy_pairs=int(((c.split_a == 'test') & (c.split_b == 'test')).sum()),
+        within_train_copy_pairs=int(((c.split_a == 'train') & (c.split_b == 'train')).sum()),
+        label_conflicts=int((c.label_a != c.label_b).sum()),
+        recall=ctl['recall'],
+        false_positive_rate=ctl['false_positive_rate'],
+        threshold=round(thr, 4),
+        n_controls=ctl['n_positive'],
+        n_negatives=ctl['n_negative'],
+        seconds=T['total'],
+        stage_seconds=T,
+        method='SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; RANSAC affine + band-pass NCC; threshold from controls',
+    )
 
 # %% ../nbs/04_copy_check.ipynb #270bafaf
 def plot_copy_pairs(copies:pd.DataFrame, # `copies.csv` of `check_copies`
@@ -444,8 +586,14 @@ def plot_copy_pairs(copies:pd.DataFrame, # `copies.csv` of `check_copies`
         for i, k in enumerate(('a', 'b')):
             axs[i, j].imshow(to_rgb(Image.open(Path(root)/r[k]), 128))
             axs[i, j].set_title('/'.join(r[k].split('/')[-3:])[-30:], fontsize=6)
-        axs[1, j].text(0, -0.08, f"score {r.score:.2f} ncc {r.ncc:.2f}\n{int(r.inliers)} inl, zoom {r.zoom:.2f}, st {r.aniso:.2f}",
-                       transform=axs[1, j].transAxes, fontsize=6, va='top')
+        axs[1, j].text(
+            0,
+            -0.08,
+            f"score {r.score:.2f} ncc {r.ncc:.2f}\n{int(r.inliers)} inl, zoom {r.zoom:.2f}, st {r.aniso:.2f}",
+            transform=axs[1, j].transAxes,
+            fontsize=6,
+            va='top',
+        )
     fig.suptitle('copies: a (top), b (bottom)' if copy else 'best-scoring rejected pairs', fontsize=8)
     fig.tight_layout()
     return fig

@@ -32,7 +32,15 @@ def probs_table(run, # a finished run folder (or its results/ copy)
 def _aligned(runs, split, tta):
     "The runs' `probs_table`s on `split`, rows in the first run's order; a clear error when their images differ"
     ts = [probs_table(r, split, tta) for r in runs]
-    if any(set(t.index) != set(ts[0].index) for t in ts): raise UserError(f"the runs do not share the {split} images: " + (f"train the others with --valid-from {runs[0]}" if split == 'valid' else "train them on the same dataset and split"))
+    if any(set(t.index) != set(ts[0].index) for t in ts):
+        raise UserError(
+            f"the runs do not share the {split} images: "
+            + (
+                f"train the others with --valid-from {runs[0]}"
+                if split == 'valid'
+                else "train them on the same dataset and split"
+            )
+        )
     return [t.loc[ts[0].index] for t in ts]
 
 # %% ../nbs/17_ensemble.ipynb #db295d9b
@@ -50,16 +58,32 @@ def choose_ensemble(runs:list, # candidate finished run folders (same dataset an
         for idx in itertools.combinations(range(len(runs)), k):
             for w in ([(a, 1 - a) for a in PAIR_WEIGHTS] if k == 2 else [(1/k,)*k]):
                 p = sum(wi*ts[i][classes].values for wi, i in zip(w, idx))
-                rows.append(dict(members=tuple(str(runs[i]) for i in idx), weights=tuple(round(x, 3) for x in w), size=k,
-                                 valid_acc=round(float((np.array(classes)[p.argmax(1)] == y).mean()), 4)))
-    return pd.DataFrame(rows).sort_values(['valid_acc', 'size'], ascending=[False, True], kind='stable').reset_index(drop=True)
+                rows.append(
+                    dict(
+                        members=tuple(str(runs[i]) for i in idx),
+                        weights=tuple(round(x, 3) for x in w),
+                        size=k,
+                        valid_acc=round(float((np.array(classes)[p.argmax(1)] == y).mean()), 4),
+                    )
+                )
+    return (
+        pd.DataFrame(rows)
+        .sort_values(['valid_acc', 'size'], ascending=[False, True], kind='stable')
+        .reset_index(drop=True)
+    )
 
 # %% ../nbs/17_ensemble.ipynb #a457f0f0
 def _members_probs(runs, weights, split, tta):
     "`(keys, classes, plain, tta)`: the members' recorded probabilities on `split`, averaged with `weights`"
     avg = lambda ts: sum(w*t.iloc[:, :-1].values for w, t in zip(weights, ts))
     plain = _aligned(runs, split, False)
-    return list(plain[0].index), list(plain[0].columns[:-1]), avg(plain), avg(_aligned(runs, split, True)) if tta else None
+    return (
+        list(plain[0].index),
+        list(plain[0].columns[:-1]),
+        avg(plain),
+        avg(_aligned(runs, split, True)) if tta else None,
+    )
+
 
 def ensemble(runs:list, # candidate finished run folders, or their results/ copies (same dataset and split)
              max_size:int=3, # largest ensemble tried
@@ -69,17 +93,36 @@ def ensemble(runs:list, # candidate finished run folders, or their results/ copi
     "Choose members and weights on validation (`choose_ensemble`), score them once on test, write the ensemble's records"
     _aligned(runs, 'test', False)   # every candidate saw the same test images
     cands = choose_ensemble(runs, max_size, tta)
-    best = cands.iloc[0]; members, weights = [Path(m) for m in best.members], list(best.weights)
-    infos = [read_json(m/'run.json') for m in members]; path = Path(infos[0]['data']['path'])
+    best = cands.iloc[0]
+    members, weights = [Path(m) for m in best.members], list(best.weights)
+    infos = [read_json(m / 'run.json') for m in members]
+    path = Path(infos[0]['data']['path'])
     keys, classes, plain, avg = _members_probs(members, weights, 'test', tta)
     metrics, preds = score_split('test', [path/k for k in keys], classes, plain, avg, dedup_list(path), group_of(path))
     metrics.update(valid_acc=float(best.valid_acc), members=[str(m) for m in members], weights=weights)
-    out = Path(out) if out else new_run_dir(infos[0]['dataset'], 'ensemble'); out.mkdir(parents=True, exist_ok=True)
-    preds.to_csv(out/'test_preds.csv', index=False); cands.to_csv(out/'candidates.csv', index=False)
-    cfg = dict(arch='+'.join(i['config']['arch'] for i in infos), members=[str(m) for m in members], weights=weights, tta=tta,
-               schedule='+'.join(i['config']['schedule'] for i in infos))
+    out = Path(out) if out else new_run_dir(infos[0]['dataset'], 'ensemble')
+    out.mkdir(parents=True, exist_ok=True)
+    preds.to_csv(out / 'test_preds.csv', index=False)
+    cands.to_csv(out / 'candidates.csv', index=False)
+    cfg = dict(
+        arch='+'.join(i['config']['arch'] for i in infos),
+        members=[str(m) for m in members],
+        weights=weights,
+        tta=tta,
+        schedule='+'.join(i['config']['schedule'] for i in infos),
+    )
     write_json(out/'metrics.json', metrics)
-    write_json(out/'run.json', dict(dataset=infos[0]['dataset'], run=out.name, config=cfg, data=infos[0]['data'], env=env_info(),
-               git=git_info(), seconds=dict(train=sum(i['seconds'].get('train', 0) for i in infos))))
+    write_json(
+        out / 'run.json',
+        dict(
+            dataset=infos[0]['dataset'],
+            run=out.name,
+            config=cfg,
+            data=infos[0]['data'],
+            env=env_info(),
+            git=git_info(),
+            seconds=dict(train=sum(i['seconds'].get('train', 0) for i in infos)),
+        ),
+    )
     write_json(out/'state.json', dict(status='finished'))
     return dict(run=out, metrics=metrics, candidates=cands)

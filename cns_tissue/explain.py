@@ -15,8 +15,19 @@ from fastai.learner import Learner
 from .config import UserError
 from .dataloaders import Preprocess
 from .inference import _as_models, FileImages
-from .interpret import (Preds, get_preds, preds_for_files, PredsInterpretation, plot_confusion, bootstrap_report,
-                                  format_report, split_reports, top_losses_table, select_cases, show_gallery)
+from cns_tissue.interpret import (
+    Preds,
+    get_preds,
+    preds_for_files,
+    PredsInterpretation,
+    plot_confusion,
+    bootstrap_report,
+    format_report,
+    split_reports,
+    top_losses_table,
+    select_cases,
+    show_gallery,
+)
 
 # %% auto #0
 __all__ = ['knn_overlap', 'embed_2d', 'sample_items', 'plot_embeddings', 'find_cam_layer', 'gradcam', 'cam_boxes', 'show_gradcam',
@@ -72,7 +83,8 @@ def plot_embeddings(train:Preds, # train predictions with `feats`
                     seed:int=42 # random seed
                    ):
     "Train (dots) and test (crosses) penultimate features in 2-D, coloured by class, with the k-NN overlap score"
-    if train.feats is None or test.feats is None: raise ValueError("plot_embeddings needs Preds with `feats` (get_preds(..., with_feats=True))")
+    if train.feats is None or test.feats is None:
+        raise ValueError("plot_embeddings needs Preds with `feats` (get_preds(..., with_feats=True))")
     tr, te = train.subset(sample_items(train, max_n, seed)), test.subset(sample_items(test, max_n, seed))
     ov, n = knn_overlap(tr.feats, te.feats, k), len(tr)
     feats, targs = torch.cat([tr.feats, te.feats]), torch.cat([tr.targs, te.targs]).numpy()
@@ -81,13 +93,21 @@ def plot_embeddings(train:Preds, # train predictions with `feats`
     for ax, m in zip(axs[0], methods):
         xy = embed_2d(feats, m, seed)
         for c, name in enumerate(train.vocab):
-            for sl, mk, lab, kw in ((slice(0, n), 'o', 'train', dict(s=4, alpha=.3)), (slice(n, None), 'x', 'test', dict(s=10, alpha=.8))):
+            for sl, mk, lab, kw in (
+                (slice(0, n), 'o', 'train', dict(s=4, alpha=0.3)),
+                (slice(n, None), 'x', 'test', dict(s=10, alpha=0.8)),
+            ):
                 sel = np.where(targs[sl] == c)[0] + sl.indices(len(targs))[0]
                 ax.scatter(xy[sel, 0], xy[sel, 1], marker=mk, color=cmap(c), label=f'{name} ({lab})', **kw)
-        ax.set_title(f'{m.upper()}: dots train ({n}), crosses test ({len(te)})', fontsize=8); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_title(f'{m.upper()}: dots train ({n}), crosses test ({len(te)})', fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
     axs[0, -1].legend(fontsize=6, markerscale=1.5, loc='center left', bbox_to_anchor=(1, .5))
-    fig.suptitle(f"{title} k-NN overlap (k={ov['k']}): {ov['observed']:.2f} of a test image's neighbours are train images, "
-                 f"{ov['expected']:.2f} expected -> ratio {ov['ratio']:.2f}".strip(), fontsize=9)
+    fig.suptitle(
+        f"{title} k-NN overlap (k={ov['k']}): {ov['observed']:.2f} of a test image's neighbours are train images, "
+        f"{ov['expected']:.2f} expected -> ratio {ov['ratio']:.2f}".strip(),
+        fontsize=9,
+    )
     fig.tight_layout()
     return fig, ov
 
@@ -96,8 +116,19 @@ def find_cam_layer(model:nn.Module, # a CNN classifier
                    x:torch.Tensor # one input batch (1, C, H, W)
                   ) -> nn.Module:
     "The last module (execution order) with a spatial 4-D output: the feature map Grad-CAM explains"
-    found, hooks = [], [m.register_forward_hook(lambda m, i, o: found.append(m) if isinstance(o, torch.Tensor) and o.ndim == 4
-                                                and o.shape[-1]*o.shape[-2] > 1 else None) for m in model.modules()]
+    found, hooks = (
+        [],
+        [
+            m.register_forward_hook(
+                lambda m, i, o: (
+                    found.append(m)
+                    if isinstance(o, torch.Tensor) and o.ndim == 4 and o.shape[-1] * o.shape[-2] > 1
+                    else None
+                )
+            )
+            for m in model.modules()
+        ],
+    )
     try:
         with torch.no_grad(): model.eval()(x)
     finally:
@@ -120,7 +151,8 @@ def gradcam(model:nn.Module, # a CNN classifier returning logits
     try:
         out, cams = model.eval()(x), []
         for c in classes:
-            model.zero_grad(); out[0, c].backward(retain_graph=True)
+            model.zero_grad()
+            out[0, c].backward(retain_graph=True)
             a, g = store['act'][0].detach(), store['grad'][0]
             cams.append((g.mean((1, 2))[:, None, None]*a).sum(0).relu())
     finally: h.remove()
@@ -162,12 +194,18 @@ def show_gradcam(learn:Learner, # trained learner
         pred, true = int(probs.argmax()), int(yb[0])
         other = true if true != pred else int(probs.argsort(descending=True)[1])
         cams = gradcam(learn.model, xb[0], [pred, other], layer)
-        row[0].imshow(img); row[0].set_title(f'{Path(f).name[:20]}\nactual: {vocab[true]}', fontsize=6)
-        for ax, c, cam, what in zip(row[1:], (pred, other), cams, ('predicted', 'true' if true != pred else 'runner-up')):
-            ax.imshow(img); ax.imshow(cam.numpy(), cmap='jet', alpha=.45)
+        row[0].imshow(img)
+        row[0].set_title(f'{Path(f).name[:20]}\nactual: {vocab[true]}', fontsize=6)
+        for ax, c, cam, what in zip(
+            row[1:], (pred, other), cams, ('predicted', 'true' if true != pred else 'runner-up')
+        ):
+            ax.imshow(img)
+            ax.imshow(cam.numpy(), cmap='jet', alpha=0.45)
             for x0, y0, x1, y1, _ in cam_boxes(cam.numpy(), thresh):
                 ax.add_patch(Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, color='white', lw=1.5))
-            ax.set_title(f'{what}: {vocab[c]} (p={float(probs[c]):.2f})', fontsize=6, color='green' if c == true else 'red')
+            ax.set_title(
+                f'{what}: {vocab[c]} (p={float(probs[c]):.2f})', fontsize=6, color='green' if c == true else 'red'
+            )
     for ax in axs.flat: ax.axis('off')
     fig.tight_layout()
     return fig
@@ -185,7 +223,8 @@ def gradcam_cases(learn:Learner, # trained learner
 def centroid_similarity(preds:Preds # predictions with `feats`
                        ) -> np.ndarray:
     "Cosine similarity between class centroids of the penultimate features (C x C)"
-    f = preds.feats.float(); f = F.normalize(f - f.mean(0), dim=1) # centre first: ReLU features are all positive
+    f = preds.feats.float()
+    f = F.normalize(f - f.mean(0), dim=1)  # centre first: ReLU features are all positive
     cen = F.normalize(torch.stack([f[preds.targs == c].mean(0) if (preds.targs == c).any() else torch.zeros(f.shape[1])
                                    for c in range(len(preds.vocab))]), dim=1)
     return (cen @ cen.T).numpy()
@@ -193,7 +232,9 @@ def centroid_similarity(preds:Preds # predictions with `feats`
 def _confusions(preds, top):
     "The `top` class pairs with most errors (both directions): `(errors, i, j)`, the larger direction i -> j"
     cm, both = skm.confusion_matrix(preds.targs, preds.decoded, labels=range(len(preds.vocab))), {}
-    for c, i, j in sorted(((cm[i, j], i, j) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j]), reverse=True):
+    for c, i, j in sorted(
+        ((cm[i, j], i, j) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j]), reverse=True
+    ):
         both.setdefault(tuple(sorted((i, j))), (cm[i, j] + cm[j, i], i, j))
     return cm, sorted(both.values(), reverse=True)[:top]
 
@@ -204,22 +245,44 @@ def _evidence(preds, pairs, sim, overlap, dedup, acc):
     if sim is not None:
         typical = np.median(sim[~np.eye(len(v), dtype=bool)])
         close = [f"{v[i]}/{v[j]}" for _, i, j in pairs if sim[i, j] > typical]
-        if close: ev.append(f"{', '.join(close)} are closer in feature space than the typical class pair, so the model sees them as similar")
+        if close:
+            ev.append(
+                f"{', '.join(close)} are closer in feature space than the typical class pair, so the model sees them as similar"
+            )
     same = [f"{v[i]}/{v[j]}" for _, i, j in pairs if '_' in v[i] and v[i].split('_')[0] == v[j].split('_')[0]]
-    if same: ev.append(f"{', '.join(same)} share an organ prefix: the errors are within an organ, between similar tissue types, not across organs")
+    if same:
+        ev.append(
+            f"{', '.join(same)} share an organ prefix: the errors are within an organ, between similar tissue types, not across organs"
+        )
     conf = preds.probs.max(1).values
     wrong, right = conf[~preds.correct], conf[preds.correct]
-    if len(wrong): ev.append(f"mistakes are made {'confidently' if wrong.mean() > .8 else 'hesitantly'} (mean top probability "
-                             f"{wrong.mean():.2f} vs {right.mean():.2f} when correct)")
+    if len(wrong):
+        ev.append(
+            f"mistakes are made {'confidently' if wrong.mean() > 0.8 else 'hesitantly'} (mean top probability "
+            f"{wrong.mean():.2f} vs {right.mean():.2f} when correct)"
+        )
     if overlap is not None:
         r = overlap['ratio']
-        ev.append(f"k-NN train/test overlap ratio {r:.2f} " + ('(about 1: test images sit among train images, no sign of a shift between splits)' if .8 <= r <= 1.2
-                  else '(well below 1: test forms its own clusters, a shift between splits such as stain, scanner or processing)' if r < .8
-                  else '(above 1: test images sit closer to train than to each other, a sign of copies across splits)'))
+        ev.append(
+            f"k-NN train/test overlap ratio {r:.2f} "
+            + (
+                '(about 1: test images sit among train images, no sign of a shift between splits)'
+                if 0.8 <= r <= 1.2
+                else '(well below 1: test forms its own clusters, a shift between splits such as stain, scanner or processing)'
+                if r < 0.8
+                else '(above 1: test images sit closer to train than to each other, a sign of copies across splits)'
+            )
+        )
     if dedup is not None and len(dedup):
         dr = bootstrap_report(dedup.targs, dedup.decoded, v).loc['accuracy', 'f1']
-        ev.append(f"on the {len(dedup)} test images without a copy in train accuracy is {dr['value']:.3f} [{dr['lo']:.3f}-{dr['hi']:.3f}]"
-                  + (', clearly lower: copies inflate the plain test score' if dr['hi'] < acc else ', within reach of the plain score'))
+        ev.append(
+            f"on the {len(dedup)} test images without a copy in train accuracy is {dr['value']:.3f} [{dr['lo']:.3f}-{dr['hi']:.3f}]"
+            + (
+                ', clearly lower: copies inflate the plain test score'
+                if dr['hi'] < acc
+                else ', within reach of the plain score'
+            )
+        )
     elif dedup is not None: ev.append("every test image has a copy in train, so no honest test score can be given")
     return ev
 
@@ -233,12 +296,23 @@ def summarize(preds:Preds, # the predictions to describe (e.g. test)
     v, (cm, pairs) = preds.vocab, _confusions(preds, top)
     rep = bootstrap_report(preds.targs, preds.decoded, v).loc['accuracy', 'f1']
     n_err = int(cm.sum() - np.trace(cm))
-    s = [f"{name} (n={len(preds)}): accuracy {rep['value']:.3f} [95% CI {rep['lo']:.3f}-{rep['hi']:.3f}], {n_err} errors."]
+    s = [
+        f"{name} (n={len(preds)}): accuracy {rep['value']:.3f} [95% CI {rep['lo']:.3f}-{rep['hi']:.3f}], {n_err} errors."
+    ]
     if not pairs: return ' '.join(s + ['No confusions at all.'])
     sim = centroid_similarity(preds) if preds.feats is not None else None
-    s.append("Main confusions (actual -> predicted): " + '; '.join(f"{v[i]} -> {v[j]}: {cm[i, j]} of {cm[i].sum()} {v[i]} images "
-             f"({cm[i, j]/cm[i].sum():.0%}), {cm[j, i]} the other way" for c, i, j in pairs) + '.')
-    s.append(f"These {len(pairs)} class pair(s), both directions, make {sum(c for c, *_ in pairs)/n_err:.0%} of all errors.")
+    s.append(
+        "Main confusions (actual -> predicted): "
+        + '; '.join(
+            f"{v[i]} -> {v[j]}: {cm[i, j]} of {cm[i].sum()} {v[i]} images "
+            f"({cm[i, j] / cm[i].sum():.0%}), {cm[j, i]} the other way"
+            for c, i, j in pairs
+        )
+        + '.'
+    )
+    s.append(
+        f"These {len(pairs)} class pair(s), both directions, make {sum(c for c, *_ in pairs) / n_err:.0%} of all errors."
+    )
     ev = _evidence(preds, pairs, sim, overlap, dedup, rep['value'])
     return ' '.join(s + (['Evidence: ' + '; '.join(ev) + '.'] if ev else []))
 
@@ -253,16 +327,24 @@ def interpret_all(learn:Learner, # trained learner (e.g. `training.load_run(run)
     "All plots, tables and the summary for `learn` on its validation set, its test set and a sample of its training images"
     res = dict(valid=get_preds(learn), test=preds_for_files(learn, learn.dls.test.items))
     splits = dict(valid=res['valid'], test=res['test'])
-    if dedup: res['test_dedup'] = splits['test (de-duplicated)'] = res['test'].subset([Path(f) in dedup for f in res['test'].items])
+    if dedup:
+        res['test_dedup'] = splits['test (de-duplicated)'] = res['test'].subset(
+            [Path(f) in dedup for f in res['test'].items]
+        )
     show(split_reports(splits))
-    plot_confusion(res['test'], f'{name} test:'); plt.show()
+    plot_confusion(res['test'], f'{name} test:')
+    plt.show()
     show(format_report(bootstrap_report(res['test'].targs, res['test'].decoded, res['test'].vocab)))
     show(top_losses_table(res['test'], 8))
-    for kind in ('confident_wrong', 'least_confident'): show_gallery(res['test'], kind); plt.show()
+    for kind in ('confident_wrong', 'least_confident'):
+        show_gallery(res['test'], kind)
+        plt.show()
     tr = list(learn.dls.train_ds.items)
     res['train'] = preds_for_files(learn, [tr[i] for i in sample_items(tr, max_n)])
-    _, res['overlap'] = plot_embeddings(res['train'], res['test'], max_n=max_n, title=f'{name}:'); plt.show()
-    gradcam_cases(learn, res['test'], n_cam); plt.show()
+    _, res['overlap'] = plot_embeddings(res['train'], res['test'], max_n=max_n, title=f'{name}:')
+    plt.show()
+    gradcam_cases(learn, res['test'], n_cam)
+    plt.show()
     res['summary'] = summarize(res['test'], f'{name} test', res.get('test_dedup'), res.get('overlap'))
     print(textwrap.fill(res['summary'], 120))
     return res
@@ -274,7 +356,8 @@ def label_gradcam(model, # a multi-label model folder, or its `(model, meta)` pa
                   size:float=2., # inches per panel
                  ):
     "The image and one Grad-CAM heatmap per label, titled with the label's probability (green: predicted)"
-    (net, meta), = _as_models(model); vocab, prep = meta['classes'], Preprocess(**meta['preprocess'])
+    ((net, meta),) = _as_models(model)
+    vocab, prep = meta['classes'], Preprocess(**meta['preprocess'])
     x, err = FileImages([file], prep)[0]
     if err: raise UserError(f"{file}: {err}")
     xn = (x.float()[None]/255 - torch.tensor(prep.mean).view(1, -1, 1, 1))/torch.tensor(prep.std).view(1, -1, 1, 1)
@@ -283,9 +366,12 @@ def label_gradcam(model, # a multi-label model folder, or its `(model, meta)` pa
     labels = labels or [c for c, on in zip(vocab, p >= thr) if on] or [vocab[int(p.argmax())]]
     cams, img = gradcam(net, xn[0], [vocab.index(c) for c in labels]), x[:3].permute(1, 2, 0).numpy()
     fig, axs = plt.subplots(1, len(labels) + 1, figsize=((len(labels) + 1)*size, size + .4))
-    axs[0].imshow(img); axs[0].set_title(Path(file).name[:24], fontsize=7)
+    axs[0].imshow(img)
+    axs[0].set_title(Path(file).name[:24], fontsize=7)
     for ax, c, cam in zip(axs[1:], labels, cams):
-        i = vocab.index(c); ax.imshow(img); ax.imshow(cam.numpy(), cmap='jet', alpha=.45)
+        i = vocab.index(c)
+        ax.imshow(img)
+        ax.imshow(cam.numpy(), cmap='jet', alpha=0.45)
         ax.set_title(f'{c} (p={float(p[i]):.2f})', fontsize=7, color='green' if p[i] >= thr[i] else 'red')
     for ax in axs: ax.axis('off')
     fig.tight_layout()

@@ -39,7 +39,8 @@ def export_model(model:nn.Module, # the trained classifier
                  **extra # more JSON fields (configuration, metrics...)
                 ) -> Path:
     "Write `model.safetensors` (weights) and `model.json` (arch, classes, preprocessing) to `out`"
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, out/'model.safetensors')
     meta = dict(format=MODEL_FORMAT, arch=arch, classes=list(map(str, classes)), preprocess=prep.to_dict(), **extra)
     (out/'model.json').write_text(json.dumps(meta, indent=1, default=str))
@@ -47,26 +48,47 @@ def export_model(model:nn.Module, # the trained classifier
 
 def _read_meta(path:Path) -> dict:
     "`model.json` of model folder `path`, checked"
-    if not path.is_dir(): raise MissingInput(f"model folder {path} not found: expected a folder written by cns_tissue_train")
+    if not path.is_dir():
+        raise MissingInput(f"model folder {path} not found: expected a folder written by cns_tissue_train")
     for f in ('model.json', 'model.safetensors'):
-        if not (path/f).exists(): raise MissingInput(f"{path/f} not found: expected a folder written by cns_tissue_train")
-    try: meta = json.loads((path/'model.json').read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise UserError(f"{path/'model.json'}: not valid JSON ({e})") from None
+        if not (path / f).exists():
+            raise MissingInput(f"{path / f} not found: expected a folder written by cns_tissue_train")
+    try:
+        meta = json.loads((path / 'model.json').read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise UserError(f"{path / 'model.json'}: not valid JSON ({e})") from None
     if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('cns_tissue-model/'):
-        raise UserError(f"{path/'model.json'}: not a cns_tissue model (format {meta.get('format') if isinstance(meta, dict) else None!r})")
-    if meta['format'] == 'cns_tissue-model/1':   # older folders kept the preprocessing at the top level
-        meta['preprocess'] = dict(size=meta['size'], crop=meta.get('crop', 1.), source_max_size=meta.get('source_max_size'), mean=meta['mean'], std=meta['std'])
+        raise UserError(
+            f"{path / 'model.json'}: not a cns_tissue model (format {meta.get('format') if isinstance(meta, dict) else None!r})"
+        )
+    if meta['format'] == 'cns_tissue-model/1':  # older folders kept the preprocessing at the top level
+        meta['preprocess'] = dict(
+            size=meta['size'],
+            crop=meta.get('crop', 1.0),
+            source_max_size=meta.get('source_max_size'),
+            mean=meta['mean'],
+            std=meta['std'],
+        )
     return meta
 
 def load_model(path, # folder written by `export_model`
               ) -> tuple:
     "`(model, meta)`: the exported network in eval mode (no pickle involved) and its `model.json`"
-    path = Path(path); meta = _read_meta(path)
-    try: sd = load_file(path/'model.safetensors')
-    except (SafetensorError, OSError, ValueError) as e: raise UserError(f"{path/'model.safetensors'}: unreadable or truncated ({e})") from None
-    model = create_model(meta['arch'], len(meta['classes']), pretrained=False, n_in=len(meta['preprocess'].get('channels') or ()) or 3)
-    try: model.load_state_dict(sd, strict=True)
-    except RuntimeError as e: raise UserError(f"{path/'model.safetensors'}: does not match arch {meta['arch']!r} with {len(meta['classes'])} classes") from None
+    path = Path(path)
+    meta = _read_meta(path)
+    try:
+        sd = load_file(path / 'model.safetensors')
+    except (SafetensorError, OSError, ValueError) as e:
+        raise UserError(f"{path / 'model.safetensors'}: unreadable or truncated ({e})") from None
+    model = create_model(
+        meta['arch'], len(meta['classes']), pretrained=False, n_in=len(meta['preprocess'].get('channels') or ()) or 3
+    )
+    try:
+        model.load_state_dict(sd, strict=True)
+    except RuntimeError as e:
+        raise UserError(
+            f"{path / 'model.safetensors'}: does not match arch {meta['arch']!r} with {len(meta['classes'])} classes"
+        ) from None
     return model.eval(), meta
 
 # %% ../nbs/12_inference.ipynb #20c571d0
@@ -83,17 +105,28 @@ def tta_probs(model:nn.Module, # a classifier in eval mode
     "`(plain, tta)` class probabilities of `model` on `x` (fp32, no grad); `tta` is `None` when not asked for"
     act = torch.sigmoid if multilabel else partial(torch.softmax, dim=1)
     with torch.inference_mode():
-        ps = [act(model(v.contiguous(memory_format=torch.channels_last)).float()) for v in (dihedral_views(x) if tta else [x])]
+        ps = [
+            act(model(v.contiguous(memory_format=torch.channels_last)).float())
+            for v in (dihedral_views(x) if tta else [x])
+        ]
     return ps[0], torch.stack(ps).mean(0) if tta else None
 
 # %% ../nbs/12_inference.ipynb #fc7460e5
 class FileImages(torch.utils.data.Dataset):
     "Files as `(uint8 image tensor, error message)` through a `Preprocess`; unreadable files give a blank image and their error"
-    def __init__(self, files, prep:Preprocess): self.files, self.prep, self.tfm = list(files), prep, Pipeline(prep.item_tfms(), split_idx=1)
+
+    def __init__(self, files, prep: Preprocess):
+        self.files, self.prep, self.tfm = list(files), prep, Pipeline(prep.item_tfms(), split_idx=1)
+
     def __len__(self): return len(self.files)
     def __getitem__(self, i):
-        try: return image2tensor(self.tfm(self.prep.open(self.files[i]))), ''
-        except Exception as e: return torch.zeros(3, self.prep.size, self.prep.size, dtype=torch.uint8), f"{type(e).__name__}: {e}".replace('\n', ' ')
+        try:
+            return image2tensor(self.tfm(self.prep.open(self.files[i]))), ''
+        except Exception as e:
+            return torch.zeros(
+                3, self.prep.size, self.prep.size, dtype=torch.uint8
+            ), f"{type(e).__name__}: {e}".replace('\n', ' ')
+
 
 def predict_probs(files:list, # image files
                   model:nn.Module, # classifier in eval mode
@@ -120,7 +153,8 @@ def _as_models(models):
     "A list of `(model, meta)` from model folders, `(model, meta)` pairs or one of either"
     models = [models] if isinstance(models, (str, Path, tuple)) else list(models)
     ms = [m if isinstance(m, tuple) else load_model(m) for m in models]
-    if len({tuple(meta['classes']) for _, meta in ms}) > 1: raise UserError("the models of an ensemble must have the same classes")
+    if len({tuple(meta['classes']) for _, meta in ms}) > 1:
+        raise UserError("the models of an ensemble must have the same classes")
     return ms
 
 def ensemble_probs(files:list, # image files
@@ -130,10 +164,14 @@ def ensemble_probs(files:list, # image files
                    **kwargs # passed to `predict_probs`
                   ) -> tuple:
     "`(plain, tta, errors)` as `predict_probs`, averaged over the models with `weights`, each with its own preprocessing"
-    ms = _as_models(models); w = np.asarray(weights or [1.]*len(ms), dtype=float); w = w/w.sum()
+    ms = _as_models(models)
+    w = np.asarray(weights or [1.0] * len(ms), dtype=float)
+    w = w / w.sum()
     plain, avg, errs = 0, 0 if tta else None, None
     for wi, (net, meta) in zip(w, ms):
-        p, a, errs = predict_probs(files, net, Preprocess(**meta['preprocess']), tta, multilabel=meta.get('multilabel', False), **kwargs)
+        p, a, errs = predict_probs(
+            files, net, Preprocess(**meta['preprocess']), tta, multilabel=meta.get('multilabel', False), **kwargs
+        )
         plain = plain + wi*p
         if tta: avg = avg + wi*a
     return plain, avg, errs
@@ -149,13 +187,17 @@ def predict_files(files:list, # image files
     plain, avg, errs = ensemble_probs(files, ms, tta, weights, **kwargs)
     probs, meta = avg if tta else plain, ms[0][1]
     cls, ok = meta['classes'], np.array([e == '' for e in errs])
-    if meta.get('multilabel'):   # the label set: every class at or above its threshold, tuned on validation (notebook 08)
+    if meta.get(
+        'multilabel'
+    ):  # the label set: every class at or above its threshold, tuned on validation (notebook 08)
         thr = np.array([meta['thresholds_tta' if tta else 'thresholds'][c] for c in cls])
         pred = [' '.join(np.array(cls)[p >= thr]) for p in probs]
     else: pred = np.array(cls)[probs.argmax(1)]
     df = pd.DataFrame({'file': list(map(str, files)), 'pred': np.where(ok, pred, ''),
                        'prob': np.where(ok, probs.max(1).round(4), np.nan), 'error': errs})
-    return pd.concat([df, pd.DataFrame(np.where(ok[:, None], probs.round(4), np.nan), columns=[f'p_{c}' for c in cls])], axis=1)
+    return pd.concat(
+        [df, pd.DataFrame(np.where(ok[:, None], probs.round(4), np.nan), columns=[f'p_{c}' for c in cls])], axis=1
+    )
 
 # %% ../nbs/12_inference.ipynb #dd9bfb9f
 def image_list(paths:list, # image files and/or folders (searched recursively for image extensions)
@@ -167,30 +209,46 @@ def image_list(paths:list, # image files and/or folders (searched recursively fo
         out += list(image_files(p)) if p.is_dir() else [p]
     return out
 
-def predict(*paths:str, # image files and/or folders
-            model:Annotated[str, dict(action='append')]=None, # run folder written by cns_tissue_train; repeat for an ensemble (default: the newest finished run of settings' dataset)
-            weights:Annotated[float, dict(nargs='+')]=None, # ensemble weights, one per --model (default: equal)
-            out:str='predictions.csv', # CSV to write
-            tta:bool=False, # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
-            bs:int=64, # batch size
-           ) -> pd.DataFrame:
+def predict(
+    *paths: str,  # image files and/or folders
+    model: Annotated[
+        str, dict(action='append')
+    ] = None,  # run folder written by cns_tissue_train; repeat for an ensemble (default: the newest finished run of settings' dataset)
+    weights: Annotated[float, dict(nargs='+')] = None,  # ensemble weights, one per --model (default: equal)
+    out: str = 'predictions.csv',  # CSV to write
+    tta: bool = False,  # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
+    bs: int = 64,  # batch size
+) -> pd.DataFrame:
     "Classify images with a trained model; write a CSV of classes and probabilities (unreadable files get an error row)"
     from cns_tissue.records import latest_run
     from cns_tissue.config import get_settings
     if not paths: raise UserError("give image files or folders to classify")
     model = model or latest_run(get_settings().dataset)
-    if model is None: raise MissingInput(f"no finished run of {get_settings().dataset} to predict with: pass --model RUN_FOLDER")
+    if model is None:
+        raise MissingInput(f"no finished run of {get_settings().dataset} to predict with: pass --model RUN_FOLDER")
     models = [model] if isinstance(model, (str, Path)) else list(model)
-    if weights is not None and len(weights) != len(models): raise UserError(f"{len(weights)} weights for {len(models)} models")
+    if weights is not None and len(weights) != len(models):
+        raise UserError(f"{len(weights)} weights for {len(models)} models")
     files, meta = image_list(paths), _read_meta(Path(models[0]))
-    if meta['preprocess'].get('channels'):   # one file per channel: predict each field (file stem) once
-        files = sorted({Path(str(f).rsplit('_', 1)[0]) for f in files if str(f).rsplit('_', 1)[-1].split('.')[0] in meta['preprocess']['channels']})
+    if meta['preprocess'].get('channels'):  # one file per channel: predict each field (file stem) once
+        files = sorted(
+            {
+                Path(str(f).rsplit('_', 1)[0])
+                for f in files
+                if str(f).rsplit('_', 1)[-1].split('.')[0] in meta['preprocess']['channels']
+            }
+        )
     df = predict_files(files, models, tta, weights, bs=bs)
     df.to_csv(out, index=False)
     n_err, lab = int((df.error != '').sum()), df.file.map(lambda f: Path(f).parent.name)
-    known = (df.error == '') & lab.isin([c[2:] for c in df.columns if c.startswith('p_')]) & (not meta.get('multilabel'))
+    known = (
+        (df.error == '') & lab.isin([c[2:] for c in df.columns if c.startswith('p_')]) & (not meta.get('multilabel'))
+    )
     df.attrs['summary'] = f"{len(df)} files, {n_err} unreadable -> {out}" + (
-        f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files" if known.any() else '')
+        f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files"
+        if known.any()
+        else ''
+    )
     return df
 
 # %% ../nbs/12_inference.ipynb #ef355548
@@ -207,10 +265,16 @@ def _split_metrics(name, files, classes, plain, tta, groups):
 
 def _pred_table(files, classes, y, plain, tta):
     "Per-image predictions: file, label, prediction (plain and TTA), one probability column per class"
-    df = pd.DataFrame({'file': list(map(str, files)), 'label': np.array(classes)[y], 'pred': np.array(classes)[plain.argmax(1)]})
+    df = pd.DataFrame(
+        {'file': list(map(str, files)), 'label': np.array(classes)[y], 'pred': np.array(classes)[plain.argmax(1)]}
+    )
     if tta is not None: df['pred_tta'] = np.array(classes)[tta.argmax(1)]
-    return pd.concat([df, pd.DataFrame(plain.round(4), columns=[f'p_{c}' for c in classes])] +
-                     ([pd.DataFrame(tta.round(4), columns=[f'pt_{c}' for c in classes])] if tta is not None else []), axis=1)
+    return pd.concat(
+        [df, pd.DataFrame(plain.round(4), columns=[f'p_{c}' for c in classes])]
+        + ([pd.DataFrame(tta.round(4), columns=[f'pt_{c}' for c in classes])] if tta is not None else []),
+        axis=1,
+    )
+
 
 def score_split(name:str, # split name: 'valid', 'test'...
                 files:list, # labelled image files (label = parent folder)
@@ -224,10 +288,22 @@ def score_split(name:str, # split name: 'valid', 'test'...
     r, y = _split_metrics(name, files, classes, plain, tta, groups)
     if name == 'test' and dedup is not None:
         keep = np.array([Path(f) in dedup for f in files])
-        r.update(_split_metrics('test_dedup', [f for f, k in zip(files, keep) if k], classes, plain[keep], None if tta is None else tta[keep], groups)[0])
+        r.update(
+            _split_metrics(
+                'test_dedup',
+                [f for f, k in zip(files, keep) if k],
+                classes,
+                plain[keep],
+                None if tta is None else tta[keep],
+                groups,
+            )[0]
+        )
     if name == 'test':
         p, rc, _, n = precision_recall_fscore_support(y, plain.argmax(1), labels=range(len(classes)), zero_division=0)
-        r['per_class'] = {c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k)) for c, a, b, k in zip(classes, p, rc, n)}
+        r['per_class'] = {
+            c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k))
+            for c, a, b, k in zip(classes, p, rc, n)
+        }
     return r, _pred_table(files, classes, y, plain, tta)
 
 # %% ../nbs/12_inference.ipynb #7673e4b9
@@ -241,14 +317,18 @@ def evaluate(models, # a model folder or `(model, meta)`, or several (an ensembl
              **kwargs # passed to `predict_probs`
             ) -> tuple:
     "`(metrics, preds)`: accuracies with 95% intervals per split (and de-duplicated test), per-class P/R, per-image tables"
-    ms = _as_models(models); classes = ms[0][1]['classes']
+    ms = _as_models(models)
+    classes = ms[0][1]['classes']
     if ms[0][1].get('multilabel'): raise UserError("a multi-label model: use multilabel.evaluate_multilabel")
     metrics, preds = {}, {}
     for name, files in splits.items():
         if not len(files): continue
         plain, avg, _ = ensemble_probs(files, ms, tta, weights, **kwargs)
-        r, preds[name] = score_split(name, files, classes, plain, avg, dedup, groups); metrics.update(r)
+        r, preds[name] = score_split(name, files, classes, plain, avg, dedup, groups)
+        metrics.update(r)
     if len(unknown):
         u = predict_files(unknown, ms, tta=False, weights=weights, **kwargs)
-        metrics['unknown_test'] = {c: d.pred.value_counts().to_dict() for c, d in u.groupby(u.file.map(lambda f: parent_label(f)))}
+        metrics['unknown_test'] = {
+            c: d.pred.value_counts().to_dict() for c, d in u.groupby(u.file.map(lambda f: parent_label(f)))
+        }
     return metrics, preds

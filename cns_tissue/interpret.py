@@ -49,11 +49,15 @@ class Preds:
     @property
     def correct(self): return self.decoded == self.targs
     def __len__(self): return len(self.probs)
-    def __repr__(self): return f"Preds(n={len(self)}, classes={len(self.vocab)}, accuracy={self.correct.float().mean():.4f})"
+
+    def __repr__(self):
+        return f"Preds(n={len(self)}, classes={len(self.vocab)}, accuracy={self.correct.float().mean():.4f})"
 
     def subset(self, mask): # boolean mask or integer indices
         "A `Preds` with only the rows in `mask`"
-        idx = torch.as_tensor(np.flatnonzero(np.asarray(mask)) if np.asarray(mask).dtype == bool else np.asarray(mask)).long()
+        idx = torch.as_tensor(
+            np.flatnonzero(np.asarray(mask)) if np.asarray(mask).dtype == bool else np.asarray(mask)
+        ).long()
         return Preds(self.probs[idx], self.targs[idx], self.losses[idx], [self.items[i] for i in idx.tolist()],
                      self.vocab, None if self.feats is None else self.feats[idx])
 
@@ -84,7 +88,11 @@ def get_preds(learn:Learner, # a trained fastai learner
     "One inference pass over `dl` keeping probabilities, targets, losses, file names and features (no images)"
     if dl is None: dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
     feats = []
-    hook = Hook(layer or last_linear(learn.model), lambda m, i, o: feats.append(i[0].float().flatten(1))) if with_feats else None
+    hook = (
+        Hook(layer or last_linear(learn.model), lambda m, i, o: feats.append(i[0].float().flatten(1)))
+        if with_feats
+        else None
+    )
     try: probs, targs, losses = learn.get_preds(dl=dl, with_loss=True)
     finally:
         if hook: hook.remove()
@@ -118,7 +126,8 @@ class PredsInterpretation(ClassificationInterpretation):
         if dl is None: dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
         return cls(get_preds(learn, dl), learn, dl)
 
-    def confusion_matrix(self): return skm.confusion_matrix(self.preds.targs, self.preds.decoded, labels=range(len(self.vocab)))
+    def confusion_matrix(self):
+        return skm.confusion_matrix(self.preds.targs, self.preds.decoded, labels=range(len(self.vocab)))
 
     def top_losses(self, k=None, largest=True, items=False):
         "`k` largest (or smallest) losses and their indices (and file names)"
@@ -137,12 +146,25 @@ def plot_confusion(preds:Preds|PredsInterpretation, # predictions to plot
                    norms:tuple=(None, 'true', 'pred'), # counts, recall (rows), precision (columns)
                   ):
     "Counts, row-normalised (recall) and column-normalised (precision) confusion matrices side by side"
-    p, names = getattr(preds, 'preds', preds), {None: 'counts', 'true': 'recall (rows sum to 1)', 'pred': 'precision (columns sum to 1)'}
+    p, names = (
+        getattr(preds, 'preds', preds),
+        {None: 'counts', 'true': 'recall (rows sum to 1)', 'pred': 'precision (columns sum to 1)'},
+    )
     fig, axs = plt.subplots(1, len(norms), figsize=(len(norms)*size + 1, size), squeeze=False)
     for ax, norm in zip(axs[0], norms):
-        skm.ConfusionMatrixDisplay.from_predictions(p.targs, p.decoded, labels=range(len(p.vocab)), display_labels=p.vocab,
-            normalize=norm, ax=ax, colorbar=False, values_format='d' if norm is None else '.2f', xticks_rotation=90, cmap='Blues',
-            text_kw=dict(fontsize=7))
+        skm.ConfusionMatrixDisplay.from_predictions(
+            p.targs,
+            p.decoded,
+            labels=range(len(p.vocab)),
+            display_labels=p.vocab,
+            normalize=norm,
+            ax=ax,
+            colorbar=False,
+            values_format='d' if norm is None else '.2f',
+            xticks_rotation=90,
+            cmap='Blues',
+            text_kw=dict(fontsize=7),
+        )
         ax.set_title(f'{title} {names[norm]}'.strip(), fontsize=9)
     fig.tight_layout()
     return fig
@@ -153,7 +175,13 @@ def _prf(t, p, n):
     pr, rc, f1, s = skm.precision_recall_fscore_support(t, p, labels=range(n), zero_division=0)
     w = s/max(s.sum(), 1)
     out = dict(precision=pr, recall=rc, f1=f1, accuracy=np.array(float((t == p).mean())))
-    out.update({f'{a}_{k}': v.mean() if a == 'macro' else (v*w).sum() for a in ('macro', 'weighted') for k, v in (('precision', pr), ('recall', rc), ('f1', f1))})
+    out.update(
+        {
+            f'{a}_{k}': v.mean() if a == 'macro' else (v * w).sum()
+            for a in ('macro', 'weighted')
+            for k, v in (('precision', pr), ('recall', rc), ('f1', f1))
+        }
+    )
     return out
 
 def bootstrap_report(targs, # true class indices
@@ -170,14 +198,26 @@ def bootstrap_report(targs, # true class indices
     g = np.unique(np.asarray(groups if groups is not None else np.arange(len(t))), return_inverse=True)[1].ravel()
     members = pd.Series(np.arange(len(t))).groupby(g).apply(np.array).tolist()
     rng, est = np.random.default_rng(seed), _prf(t, p, n)
-    boot = [_prf(t[i], p[i], n) for i in (np.concatenate([members[j] for j in rng.integers(0, len(members), len(members))]) for _ in range(n_boot))]
+    boot = [
+        _prf(t[i], p[i], n)
+        for i in (
+            np.concatenate([members[j] for j in rng.integers(0, len(members), len(members))]) for _ in range(n_boot)
+        )
+    ]
     q, rows = [(1 - ci)/2*100, (1 + ci)/2*100], list(vocab) + ['macro avg', 'weighted avg', 'accuracy']
-    df = pd.DataFrame(index=rows, columns=pd.MultiIndex.from_product([['precision', 'recall', 'f1'], ['value', 'lo', 'hi']]), dtype=float)
+    df = pd.DataFrame(
+        index=rows,
+        columns=pd.MultiIndex.from_product([['precision', 'recall', 'f1'], ['value', 'lo', 'hi']]),
+        dtype=float,
+    )
     for m in ('precision', 'recall', 'f1'):
         for r, k in ((list(vocab), m), (['macro avg'], f'macro_{m}'), (['weighted avg'], f'weighted_{m}')):
             lo, hi = np.percentile(np.stack([b[k] for b in boot]), q, axis=0)
             df.loc[r, (m, 'value')], df.loc[r, (m, 'lo')], df.loc[r, (m, 'hi')] = est[k], lo, hi
-    df.loc['accuracy', [('f1', 'value'), ('f1', 'lo'), ('f1', 'hi')]] = [float(est['accuracy']), *np.percentile([b['accuracy'] for b in boot], q)]
+    df.loc['accuracy', [('f1', 'value'), ('f1', 'lo'), ('f1', 'hi')]] = [
+        float(est['accuracy']),
+        *np.percentile([b['accuracy'] for b in boot], q),
+    ]
     df[('support', '')] = list(np.bincount(t, minlength=n)) + [len(t)]*3
     return df
 
@@ -187,8 +227,10 @@ def format_report(rep:pd.DataFrame, # `bootstrap_report` output
                  ) -> pd.DataFrame:
     "`bootstrap_report` as strings `value [lo, hi]`"
     f = lambda v, lo, hi: '' if pd.isna(v) else f'{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]'
-    out = pd.DataFrame({m: [f(*rep.loc[r, m][['value', 'lo', 'hi']]) for r in rep.index] for m in ('precision', 'recall', 'f1')},
-                       index=rep.index)
+    out = pd.DataFrame(
+        {m: [f(*rep.loc[r, m][['value', 'lo', 'hi']]) for r in rep.index] for m in ('precision', 'recall', 'f1')},
+        index=rep.index,
+    )
     out['support'] = rep[('support', '')].astype(int).values
     return out
 
@@ -201,7 +243,12 @@ def split_reports(splits:dict, # name -> `Preds`, e.g. {'valid': .., 'test': ..,
     for name, p in splits.items():
         g = None if groups is None else [groups.get(Path(f), f) for f in p.items]
         r = bootstrap_report(p.targs, p.decoded, p.vocab, g, **kwargs)
-        rows[name] = {'n': len(p), 'accuracy': fmt(r.loc['accuracy', 'f1']), 'macro F1': fmt(r.loc['macro avg', 'f1']), 'macro recall': fmt(r.loc['macro avg', 'recall'])}
+        rows[name] = {
+            'n': len(p),
+            'accuracy': fmt(r.loc['accuracy', 'f1']),
+            'macro F1': fmt(r.loc['macro avg', 'f1']),
+            'macro recall': fmt(r.loc['macro avg', 'recall']),
+        }
     return pd.DataFrame(rows).T
 
 # %% ../nbs/15_interpret.ipynb #e74673de
@@ -231,9 +278,17 @@ def top_losses_table(preds:Preds|PredsInterpretation, # predictions
     "The `k` highest-loss items with file, actual and predicted class and their probabilities"
     p = getattr(preds, 'preds', preds)
     losses, idx = p.losses.topk(min(k, len(p)))
-    return pd.DataFrame({'file': [Path(p.items[i]).name for i in idx], 'actual': [p.vocab[p.targs[i]] for i in idx],
-                         'predicted': [p.vocab[p.decoded[i]] for i in idx], 'p_pred': p.probs[idx].max(1).values.numpy(),
-                         'p_actual': p.probs[idx, p.targs[idx]].numpy(), 'loss': losses.numpy()}, index=idx.numpy())
+    return pd.DataFrame(
+        {
+            'file': [Path(p.items[i]).name for i in idx],
+            'actual': [p.vocab[p.targs[i]] for i in idx],
+            'predicted': [p.vocab[p.decoded[i]] for i in idx],
+            'p_pred': p.probs[idx].max(1).values.numpy(),
+            'p_actual': p.probs[idx, p.targs[idx]].numpy(),
+            'loss': losses.numpy(),
+        },
+        index=idx.numpy(),
+    )
 
 KINDS = ('confident_correct', 'confident_wrong', 'least_confident', 'top_losses')
 
@@ -259,15 +314,22 @@ def show_gallery(preds:Preds|PredsInterpretation, # predictions with real file n
     "Grid of `kind` images (opened from their files, no inference) titled actual / predicted, probability and file"
     p = getattr(preds, 'preds', preds)
     idx = select_cases(p, kind, k)
-    if not idx: print(f'no {kind.replace("_", "-")} images'); return None
+    if not idx:
+        print(f'no {kind.replace("_", "-")} images')
+        return None
     nrows = (len(idx) + ncols - 1)//ncols
     fig, axs = plt.subplots(nrows, ncols, figsize=(ncols*size, nrows*(size + .6)), squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for ax, i in zip(axs.flat, idx):
-        im = Image.open(p.items[i]).convert('RGB'); im.thumbnail((160, 160))
+        im = Image.open(p.items[i]).convert('RGB')
+        im.thumbnail((160, 160))
         ax.imshow(im)
         a, d = p.vocab[p.targs[i]], p.vocab[p.decoded[i]]
-        ax.set_title(f'{a} / {d}\np={p.probs[i].max():.2f}\n{Path(p.items[i]).name[:18]}', fontsize=6, color='green' if a == d else 'red')
+        ax.set_title(
+            f'{a} / {d}\np={p.probs[i].max():.2f}\n{Path(p.items[i]).name[:18]}',
+            fontsize=6,
+            color='green' if a == d else 'red',
+        )
     fig.suptitle(f'{kind.replace("_", " ")} (actual / predicted)', fontsize=9)
     fig.tight_layout()
     return fig
@@ -286,7 +348,15 @@ def agreement(a:Preds, b:Preds, # two models' predictions on the same images (ma
         if ens is not None: r['ens'] = bool(ens.correct[ie[k]])
         rows.append(r)
     df = pd.DataFrame(rows)
-    case = np.select([df.a & df.b, df.a & ~df.b, ~df.a & df.b], ['both right', f'only {names[0]} right', f'only {names[1]} right'], 'both wrong')
+    case = np.select(
+        [df.a & df.b, df.a & ~df.b, ~df.a & df.b],
+        ['both right', f'only {names[0]} right', f'only {names[1]} right'],
+        'both wrong',
+    )
     out = df.groupby(case).size().rename('images').to_frame()
     if ens is not None: out['ensemble right'] = df.groupby(case).ens.sum()
-    return out.reindex(['both right', f'only {names[0]} right', f'only {names[1]} right', 'both wrong']).fillna(0).astype(int)
+    return (
+        out.reindex(['both right', f'only {names[0]} right', f'only {names[1]} right', 'both wrong'])
+        .fillna(0)
+        .astype(int)
+    )

@@ -10,8 +10,18 @@ import math
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from PIL import Image
-from fastai.vision.all import (DataBlock, TransformBlock, MultiCategoryBlock, IntToFloatTensor, ColReader, DataLoaders, L, partial,
-                               BCEWithLogitsLossFlat, F1ScoreMulti)
+from fastai.vision.all import (
+    DataBlock,
+    TransformBlock,
+    MultiCategoryBlock,
+    IntToFloatTensor,
+    ColReader,
+    DataLoaders,
+    L,
+    partial,
+    BCEWithLogitsLossFlat,
+    F1ScoreMulti,
+)
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 from .config import UserError, MissingInput, get_settings, dataset_path, SPLITS
 from .dataloaders import Preprocess, dataset_stats
@@ -23,7 +33,13 @@ __all__ = ['CHANNEL_ORDER', 'is_multilabel', 'find_channels', 'read_labels', 'la
            'mosaic_dataset', 'channel_dataset', 'split_multilabel', 'get_multilabel_dls']
 
 # %% ../nbs/08_multilabel.ipynb #01b0f4f7
-CHANNEL_ORDER = ('red', 'green', 'blue', 'yellow')   # HPA's channel names; RGB first, so a pretrained network's first layer reuses its weights
+CHANNEL_ORDER = (
+    'red',
+    'green',
+    'blue',
+    'yellow',
+)  # HPA's channel names; RGB first, so a pretrained network's first layer reuses its weights
+
 
 def is_multilabel(path) -> bool:
     "Whether `path` is a multi-label dataset (a `train.csv` next to the images)"
@@ -35,7 +51,8 @@ def find_channels(path, # the dataset folder
     "The channel names of a one-file-per-channel image (`file_CHANNEL.png`), RGB first; `None` for an ordinary image file"
     if (Path(path)/file).is_file(): return None
     found = sorted({f.stem[len(Path(file).name)+1:] for f in (Path(path)/file).parent.glob(f"{Path(file).name}_*")})
-    if not found: raise MissingInput(f"{Path(path)/file}: image not found (nor channel files {Path(file).name}_CHANNEL.png)")
+    if not found:
+        raise MissingInput(f"{Path(path) / file}: image not found (nor channel files {Path(file).name}_CHANNEL.png)")
     return tuple(sorted(found, key=lambda c: (CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER), c)))
 
 def read_labels(path, # the dataset folder
@@ -43,13 +60,24 @@ def read_labels(path, # the dataset folder
                ) -> pd.DataFrame:
     "`SPLIT.csv` as `file`, `labels` (a list per image), checked: files exist, no image without labels"
     f = Path(path)/f'{split}.csv'
-    if not f.exists(): raise MissingInput(f"{f} not found: a multi-label dataset has train.csv and test.csv (columns file,labels)")
+    if not f.exists():
+        raise MissingInput(f"{f} not found: a multi-label dataset has train.csv and test.csv (columns file,labels)")
     df = pd.read_csv(f, dtype=str, keep_default_na=False)
-    if not {'file', 'labels'} <= set(df.columns): raise UserError(f"{f}: needs columns file,labels (found {', '.join(df.columns)})")
+    if not {'file', 'labels'} <= set(df.columns):
+        raise UserError(f"{f}: needs columns file,labels (found {', '.join(df.columns)})")
     df['labels'] = df['labels'].str.split()
-    if (empty := df[df['labels'].map(len) == 0]).shape[0]: raise UserError(f"{f}: {len(empty)} image(s) without a label, e.g. {empty.file.iloc[0]}")
+    if (empty := df[df['labels'].map(len) == 0]).shape[0]:
+        raise UserError(f"{f}: {len(empty)} image(s) without a label, e.g. {empty.file.iloc[0]}")
     ch = find_channels(path, df.file.iloc[0])
-    missing = [r for r in df.file if not ((Path(path)/r).is_file() if ch is None else all(Path(path, f'{r}_{c}.png').exists() or any(Path(path).glob(f'{r}_{c}.*')) for c in ch))]
+    missing = [
+        r
+        for r in df.file
+        if not (
+            (Path(path) / r).is_file()
+            if ch is None
+            else all(Path(path, f'{r}_{c}.png').exists() or any(Path(path).glob(f'{r}_{c}.*')) for c in ch)
+        )
+    ]
     if missing: raise MissingInput(f"{f}: {len(missing)} listed image(s) not found, e.g. {Path(path)/missing[0]}")
     return df
 
@@ -69,10 +97,17 @@ def check_labels(path, # a multi-label dataset folder
     tr = read_labels(path)
     vocab, counts = label_vocab(tr), label_matrix(tr, label_vocab(tr)).sum(0)
     few = [f"'{c}' ({n} image)" for c, n in zip(vocab, counts) if n < 2]
-    if few: raise UserError(f"{path}/train.csv: label(s) {', '.join(few)} need at least 2 training images to be learnt and validated")
+    if few:
+        raise UserError(
+            f"{path}/train.csv: label(s) {', '.join(few)} need at least 2 training images to be learnt and validated"
+        )
     if (Path(path)/'test.csv').exists():
         only = sorted(set(label_vocab(read_labels(path, 'test'))) - set(vocab))
-        if only: print(f"warning: label(s) {', '.join(only)} only in test.csv: the model cannot predict them; those test images are left out", file=sys.stderr)
+        if only:
+            print(
+                f"warning: label(s) {', '.join(only)} only in test.csv: the model cannot predict them; those test images are left out",
+                file=sys.stderr,
+            )
     else: print(f"warning: {path}: no test.csv, only validation scores are reported", file=sys.stderr)
     ch = find_channels(path, tr.file.iloc[0])
     return vocab, len(ch) if ch else 3
@@ -88,14 +123,17 @@ def mosaic_dataset(dest, # new folder for the dataset
     src, dest, rng = dataset_path(src) if not Path(src).is_dir() else Path(src), Path(dest), np.random.default_rng(seed)
     for split, k in (n or {'train': 2000, 'test': 500}).items():
         pools = {c.name: sorted(c.iterdir()) for c in sorted((src/split).iterdir()) if c.is_dir()}
-        (dest/split).mkdir(parents=True, exist_ok=True); rows = []
+        (dest / split).mkdir(parents=True, exist_ok=True)
+        rows = []
         for i in range(k):
             cls = list(rng.choice(list(pools), rng.integers(1, 5), replace=False))
             cls += list(rng.choice(cls, 4 - len(cls)))          # every chosen class at least once, four tiles
             im = Image.new('RGB', (2*tile, 2*tile))
             for j, c in enumerate(rng.permutation(cls)):
-                with Image.open(pools[c][rng.integers(len(pools[c]))]) as t: im.paste(t.convert('RGB').resize((tile, tile)), (j % 2*tile, j//2*tile))
-            im.save(dest/split/f'mosaic_{i:05d}.jpg', quality=95); rows.append(dict(file=f'{split}/mosaic_{i:05d}.jpg', labels=' '.join(sorted(set(cls)))))
+                with Image.open(pools[c][rng.integers(len(pools[c]))]) as t:
+                    im.paste(t.convert('RGB').resize((tile, tile)), (j % 2 * tile, j // 2 * tile))
+            im.save(dest / split / f'mosaic_{i:05d}.jpg', quality=95)
+            rows.append(dict(file=f'{split}/mosaic_{i:05d}.jpg', labels=' '.join(sorted(set(cls)))))
         pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
     return dest
 
@@ -110,7 +148,8 @@ def channel_dataset(src, # a multi-label dataset of RGB images (e.g. `mosaic_dat
         (dest/split).mkdir(parents=True, exist_ok=True)
         for f, labels in zip(df.file, df['labels']):
             a, stem = np.asarray(Image.open(src/f).convert('RGB')), f"{split}/{Path(f).stem}"
-            for c, plane in zip(CHANNEL_ORDER, (a[..., 0], a[..., 1], a[..., 2], a.mean(-1).astype(np.uint8))): Image.fromarray(plane).save(dest/f'{stem}_{c}.png')
+            for c, plane in zip(CHANNEL_ORDER, (a[..., 0], a[..., 1], a[..., 2], a.mean(-1).astype(np.uint8))):
+                Image.fromarray(plane).save(dest / f'{stem}_{c}.png')
             rows.append(dict(file=stem, labels=labels))
         pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
     return dest
@@ -121,7 +160,9 @@ def split_multilabel(y:np.ndarray, # N x C label matrix
                      seed:int=42, # random seed
                     ) -> tuple:
     "`(train_idx, valid_idx)` by iterative stratification over the labels"
-    tr, va = next(MultilabelStratifiedShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed).split(np.zeros(len(y)), y))
+    tr, va = next(
+        MultilabelStratifiedShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed).split(np.zeros(len(y)), y)
+    )
     return L(sorted(tr.tolist())), L(sorted(va.tolist()))
 
 # %% ../nbs/08_multilabel.ipynb #12347c1b
@@ -134,21 +175,41 @@ def get_multilabel_dls(path:Path, # a multi-label dataset folder
                        **kwargs # passed to `DataBlock.dataloaders`
                       ) -> DataLoaders:
     "fastai `DataLoaders` for a multi-label folder: iterative stratified split, labelled `dls.test`, `dls.prep`"
-    path, df, test = Path(path), read_labels(path, 'train'), read_labels(path, 'test') if (Path(path)/'test.csv').exists() else None
-    if n_per_class: df = df.loc[sorted({i for c in label_vocab(df) for i in df.index[df['labels'].map(lambda ls: c in ls)][:n_per_class]})]
+    path, df, test = (
+        Path(path),
+        read_labels(path, 'train'),
+        read_labels(path, 'test') if (Path(path) / 'test.csv').exists() else None,
+    )
+    if n_per_class:
+        df = df.loc[
+            sorted({i for c in label_vocab(df) for i in df.index[df['labels'].map(lambda ls: c in ls)][:n_per_class]})
+        ]
     channels = find_channels(path, df.file.iloc[0])
     prep = Preprocess(size, crop, None, *(stats or ((0.5,)*3, (0.5,)*3)), channels=channels)
     if stats is None: prep.mean, prep.std = dataset_stats([path/f for f in df.file], open=prep.open)
     vocab = label_vocab(df)
-    augs = (micro_augs(hed=0) if augs == 'default' else get_augs(augs)) if prep.n_in != 3 and isinstance(augs, str) else get_augs(augs)
+    augs = (
+        (micro_augs(hed=0) if augs == 'default' else get_augs(augs))
+        if prep.n_in != 3 and isinstance(augs, str)
+        else get_augs(augs)
+    )
     item_augs, batch_augs = split_augs([a for a in augs if prep.n_in == 3 or type(a).__name__ != 'HEDJitter'])
-    dblock = DataBlock(blocks=(TransformBlock(type_tfms=partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor), MultiCategoryBlock(vocab=vocab)),
-                       get_x=lambda r: path/r['file'], get_y=ColReader('labels'),
-                       splitter=lambda items: split_multilabel(label_matrix(items, vocab), valid_pct, seed),
-                       item_tfms=[*prep.item_tfms(), *item_augs], batch_tfms=[*batch_augs, prep.normalize()])
+    dblock = DataBlock(
+        blocks=(
+            TransformBlock(type_tfms=partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor),
+            MultiCategoryBlock(vocab=vocab),
+        ),
+        get_x=lambda r: path / r['file'],
+        get_y=ColReader('labels'),
+        splitter=lambda items: split_multilabel(label_matrix(items, vocab), valid_pct, seed),
+        item_tfms=[*prep.item_tfms(), *item_augs],
+        batch_tfms=[*batch_augs, prep.normalize()],
+    )
     dls = dblock.dataloaders(df.reset_index(drop=True), bs=bs, path=path, **kwargs)
     known = None if test is None else test[test['labels'].map(lambda ls: set(ls) <= set(vocab))].reset_index(drop=True)
     dls.test = None if known is None or not len(known) else dls.test_dl(known, with_labels=True)
     dls.prep, dls.excluded, dls.grouped, dls.multilabel = prep, [], False, True
-    dls.unknown_test = [] if test is None else [path/f for f, ls in zip(test.file, test['labels']) if not set(ls) <= set(vocab)]
+    dls.unknown_test = (
+        [] if test is None else [path / f for f, ls in zip(test.file, test['labels']) if not set(ls) <= set(vocab)]
+    )
     return dls

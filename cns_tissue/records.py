@@ -19,17 +19,32 @@ __all__ = ['RECORDS', 'cpu_model', 'env_info', 'git_info', 'peak_memory_mb', 'wr
 # %% ../nbs/02_records.ipynb #7177fd60
 def cpu_model() -> str:
     "The CPU's model name (from `/proc/cpuinfo` on Linux, else `platform.processor()`)"
-    try: return next(l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
+    try:
+        return next(
+            l.split(':', 1)[1].strip()
+            for l in Path('/proc/cpuinfo').read_text().splitlines()
+            if l.startswith('model name')
+        )
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
 
 def env_info() -> dict:
     "Machine and library versions of this process: CPU, cores, GPU, python, torch, fastai, timm"
     import torch, fastai, timm
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
     flags = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
-    return dict(cpu=cpu_model(), cores=os.cpu_count(), torch_threads=torch.get_num_threads(), gpu=gpu,
-                cpu_bf16=next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), ''), python=platform.python_version(),
-                torch=torch.__version__, fastai=fastai.__version__, timm=timm.__version__, platform=platform.platform())
+    return dict(
+        cpu=cpu_model(),
+        cores=os.cpu_count(),
+        torch_threads=torch.get_num_threads(),
+        gpu=gpu,
+        cpu_bf16=next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), ''),
+        python=platform.python_version(),
+        torch=torch.__version__,
+        fastai=fastai.__version__,
+        timm=timm.__version__,
+        platform=platform.platform(),
+    )
 
 def git_info(path=None # a folder inside the repository (default: this package's folder)
             ) -> dict:
@@ -39,12 +54,19 @@ def git_info(path=None # a folder inside the repository (default: this package's
     try: c = run('rev-parse', 'HEAD')
     except OSError: return dict(commit=None, dirty=None)
     if c.returncode: return dict(commit=None, dirty=None)
-    return dict(commit=c.stdout.strip(), dirty=bool(run('status', '--porcelain', '--untracked-files=no').stdout.strip()))
+    return dict(
+        commit=c.stdout.strip(), dirty=bool(run('status', '--porcelain', '--untracked-files=no').stdout.strip())
+    )
+
 
 def peak_memory_mb() -> dict:
     "Peak resident memory of this process and of its largest child (loader workers), in MB; GPU peak when there is one"
     import torch
-    r = dict(rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024), children_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024))
+
+    r = dict(
+        rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        children_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    )
     if torch.cuda.is_available(): r['gpu_mb'] = round(torch.cuda.max_memory_allocated()/2**20)
     return r
 
@@ -53,9 +75,12 @@ def write_json(path, # file to write
                obj # JSON-serialisable object (paths and numpy scalars are turned into strings/numbers)
               ) -> Path:
     "Write `obj` as JSON to `path` atomically (temporary file, then rename)"
-    path = Path(path); tmp = path.with_name(f'.{path.name}.tmp')
+    path = Path(path)
+    tmp = path.with_name(f'.{path.name}.tmp')
     tmp.write_text(json.dumps(obj, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
-    os.replace(tmp, path); return path
+    os.replace(tmp, path)
+    return path
+
 
 def read_json(path, # a JSON file
               default=None # returned when the file does not exist
@@ -76,7 +101,8 @@ def new_run_dir(dataset:str, # dataset name or folder
     root = Path(runs_dir or get_settings().runs_dir)/Path(str(dataset)).name
     base = root/f"{time.strftime('%Y%m%d-%H%M%S')}-{arch}"
     out = next(p for i in range(1000) if not (p := base.with_name(base.name + (f'-{i}' if i else ''))).exists())
-    out.mkdir(parents=True); return out
+    out.mkdir(parents=True)
+    return out
 
 # %% ../nbs/02_records.ipynb #af207407
 def latest_run(dataset:str, # dataset name or folder
@@ -84,7 +110,10 @@ def latest_run(dataset:str, # dataset name or folder
                runs_dir=None, # folder of all runs (default: settings' `runs_dir`)
               ) -> Path|None:
     "The newest run folder of `dataset` whose `state.json` status is `status`"
-    root, want = Path(runs_dir or get_settings().runs_dir)/Path(str(dataset)).name, (status,) if isinstance(status, str) else status
+    root, want = (
+        Path(runs_dir or get_settings().runs_dir) / Path(str(dataset)).name,
+        (status,) if isinstance(status, str) else status,
+    )
     runs = [p for p in root.glob('*/state.json') if want is None or run_state(p.parent).get('status') in want]
     return max(runs, key=lambda p: p.stat().st_mtime).parent if runs else None
 
@@ -103,7 +132,17 @@ def record_table(name:str, # what was measured, e.g. 'loader_throughput'
     return run
 
 # %% ../nbs/02_records.ipynb #f68f11c8
-RECORDS = ('run.json', 'metrics.json', 'history.csv', 'test_preds.csv', 'valid_preds.csv', 'commands.json', 'candidates.csv', 'table.csv')
+RECORDS = (
+    'run.json',
+    'metrics.json',
+    'history.csv',
+    'test_preds.csv',
+    'valid_preds.csv',
+    'commands.json',
+    'candidates.csv',
+    'table.csv',
+)
+
 
 def add_result(run, # a finished run folder
                name:str=None, # folder name under results/DATASET/ (default: the run's own name)
@@ -111,13 +150,15 @@ def add_result(run, # a finished run folder
               ) -> Path:
     "Copy the records of `run` (no weights) to `results_dir/DATASET/NAME/`"
     run = Path(run)
-    if run_state(run).get('status') != 'finished': raise UserError(f"{run}: not a finished run (state.json status is {run_state(run).get('status')!r})")
+    if run_state(run).get('status') != 'finished':
+        raise UserError(f"{run}: not a finished run (state.json status is {run_state(run).get('status')!r})")
     info = read_json(run/'run.json')
     out = Path(results_dir or get_settings().results_dir)/info['dataset']/(name or run.name)
     out.mkdir(parents=True, exist_ok=True)
     for f in RECORDS:
         if not (run/f).exists(): continue
-        if f.endswith('_preds.csv'): pd.read_csv(run/f).to_csv(out/f'{f}.gz', index=False)   # per-image tables, compressed
+        if f.endswith('_preds.csv'):
+            pd.read_csv(run / f).to_csv(out / f'{f}.gz', index=False)  # per-image tables, compressed
         else: shutil.copy(run/f, out/f)
     return out
 
@@ -140,21 +181,80 @@ def load_results(results_dir=None, # default: settings' `results_dir`
         if not (f.parent/'metrics.json').exists(): continue
         r, m = read_json(f), read_json(f.parent/'metrics.json', {})
         c, e, t = r.get('config', {}), r.get('env', {}), r.get('seconds', {})
-        rows.append(dict(dataset=r['dataset'], name=f.parent.name, path=str(f.parent), run=r.get('run'), arch=c.get('arch'), schedule=c.get('schedule'),
-                         crop=c.get('crop'), precision=c.get('precision'), train_min=round(t.get('train', np.nan)/60, 1),
-                         total_min=round(t.get('total', np.nan)/60, 1), machine=f"{e.get('cpu')}, {e.get('cores')} cores" + (f", {e['gpu']}" if e.get('gpu') else ''),
-                         **{k: m.get(k) for k in ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc', 'test_dedup_acc_tta', 'test_n', 'test_dedup_n')},
-                         **{f'{k}_ci': _ci(m.get(f'{k}_ci')) for k in ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc')}))
-    return pd.DataFrame(rows, columns=list(rows[0]) if rows else ['dataset', 'name', 'path', 'run', 'arch', 'schedule', 'crop', 'precision', 'train_min',
-                        'total_min', 'machine', 'valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc', 'test_dedup_acc_tta', 'test_n',
-                        'test_dedup_n', 'valid_acc_ci', 'test_acc_ci', 'test_acc_tta_ci', 'test_dedup_acc_ci'])
+        rows.append(
+            dict(
+                dataset=r['dataset'],
+                name=f.parent.name,
+                path=str(f.parent),
+                run=r.get('run'),
+                arch=c.get('arch'),
+                schedule=c.get('schedule'),
+                crop=c.get('crop'),
+                precision=c.get('precision'),
+                train_min=round(t.get('train', np.nan) / 60, 1),
+                total_min=round(t.get('total', np.nan) / 60, 1),
+                machine=f"{e.get('cpu')}, {e.get('cores')} cores" + (f", {e['gpu']}" if e.get('gpu') else ''),
+                **{
+                    k: m.get(k)
+                    for k in (
+                        'valid_acc',
+                        'test_acc',
+                        'test_acc_tta',
+                        'test_dedup_acc',
+                        'test_dedup_acc_tta',
+                        'test_n',
+                        'test_dedup_n',
+                    )
+                },
+                **{
+                    f'{k}_ci': _ci(m.get(f'{k}_ci'))
+                    for k in ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc')
+                },
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=list(rows[0])
+        if rows
+        else [
+            'dataset',
+            'name',
+            'path',
+            'run',
+            'arch',
+            'schedule',
+            'crop',
+            'precision',
+            'train_min',
+            'total_min',
+            'machine',
+            'valid_acc',
+            'test_acc',
+            'test_acc_tta',
+            'test_dedup_acc',
+            'test_dedup_acc_tta',
+            'test_n',
+            'test_dedup_n',
+            'valid_acc_ci',
+            'test_acc_ci',
+            'test_acc_tta_ci',
+            'test_dedup_acc_ci',
+        ],
+    )
 
 def md_table(df:pd.DataFrame, # rows to show
              cols:dict, # column -> header
             ) -> str:
     "A markdown table of `df[cols]`, numbers as printed by pandas, empty cells for missing values"
-    fmt = lambda v: ('' if v is None or (isinstance(v, float) and v != v) else f'{v:.3f}' if isinstance(v, float) and v < 1.0001
-                     else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))   # counts stay counts when a column has gaps
+    fmt = lambda v: (
+        ''
+        if v is None or (isinstance(v, float) and v != v)
+        else f'{v:.3f}'
+        if isinstance(v, float) and v < 1.0001
+        else str(int(v))
+        if isinstance(v, float) and v.is_integer()
+        else str(v)
+    )   # counts stay counts when a column has gaps
     head = '| ' + ' | '.join(cols.values()) + ' |\n|' + '---|'*len(cols) + '\n'
     return head + ''.join('| ' + ' | '.join(fmt(r[c]) for c in cols) + ' |\n' for _, r in df.iterrows())
 
@@ -182,9 +282,13 @@ def plot_history(run, # a run or result folder with history.csv
     else: ax2 = None
     x, metric = h.seconds/60, 'accuracy' if 'accuracy' in h else h.columns[4]   # a multi-label run records macro F1
     ax.plot(x, h[metric], 'o-', label=label or Path(run).name)
-    for xi, a, s in zip(x, h[metric], h['size']): ax.annotate(str(s), (xi, a), fontsize=6, xytext=(2, -8), textcoords='offset points')
+    for xi, a, s in zip(x, h[metric], h['size']):
+        ax.annotate(str(s), (xi, a), fontsize=6, xytext=(2, -8), textcoords='offset points')
     ax.set(xlabel='training minutes', ylabel=f'valid {metric}')
     if ax2 is not None:
-        ax2.plot(x, h.train_loss, 'o-', label='train'); ax2.plot(x, h.valid_loss, 'o-', label='valid')
-        ax2.set(xlabel='training minutes', ylabel='loss'); ax2.legend(fontsize=7); plt.tight_layout()
+        ax2.plot(x, h.train_loss, 'o-', label='train')
+        ax2.plot(x, h.valid_loss, 'o-', label='valid')
+        ax2.set(xlabel='training minutes', ylabel='loss')
+        ax2.legend(fontsize=7)
+        plt.tight_layout()
     return ax

