@@ -90,6 +90,11 @@ class Preprocess:
 
     def normalize(self): return Normalize.from_stats(self.mean, self.std)
 
+    def to_input(self, xb:Tensor) -> Tensor:
+        "A uint8 image batch (N, C, H, W) as the model's input: scaled to [0, 1] and normalised as the loaders do"
+        norm = self.normalize()
+        return norm(TensorImage(xb.float()/255).to(norm.mean.device)).as_subclass(Tensor)
+
     def to_dict(self):
         return dict(
             size=self.size,
@@ -238,8 +243,11 @@ class ItemStore:
 
 # %% ../nbs/07_dataloaders.ipynb #5a7e0c02
 def default_workers(preloaded:bool, # images decoded into memory (`ItemStore`)
+                    n_items:int|None=None, # number of images to load, when known (few: no processes)
                    ) -> int:
-    "Loader processes `get_dls` uses: none for preloaded images on a CPU-only machine with 2 cores or fewer, else fastai's default"
+    "Loader processes: none for few images, or for preloaded images on a CPU-only machine with 2 cores or fewer"
+    if n_items is not None and n_items < 200:
+        return 0
     return 0 if preloaded and not torch.cuda.is_available() and defaults.cpus <= 2 else defaults.cpus
 
 # %% ../nbs/07_dataloaders.ipynb #c9899979

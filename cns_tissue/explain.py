@@ -360,7 +360,7 @@ def label_gradcam(model, # a multi-label model folder, or its `(model, meta)` pa
     vocab, prep = meta['classes'], Preprocess(**meta['preprocess'])
     x, err = FileImages([file], prep)[0]
     if err: raise UserError(f"{file}: {err}")
-    xn = (x.float()[None]/255 - torch.tensor(prep.mean).view(1, -1, 1, 1))/torch.tensor(prep.std).view(1, -1, 1, 1)
+    xn = prep.to_input(x[None])
     with torch.no_grad(): p = net.eval()(xn).sigmoid()[0]
     thr = torch.tensor([meta.get('thresholds', {}).get(c, 0.5) for c in vocab])
     labels = labels or [c for c, on in zip(vocab, p >= thr) if on] or [vocab[int(p.argmax())]]

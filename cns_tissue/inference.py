@@ -18,7 +18,7 @@ from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
 from sklearn.metrics import precision_recall_fscore_support
 from .config import UserError, MissingInput
-from .dataloaders import Preprocess
+from .dataloaders import Preprocess, default_workers
 from .images import image_files
 from .transfer import create_model
 from .speed import keep_freed_memory
@@ -133,18 +133,17 @@ def predict_probs(files:list, # image files
                   prep:Preprocess, # its preprocessing
                   tta:bool=False, # also compute the 8-view average
                   bs:int=64, # batch size
-                  num_workers:int=None, # loader processes (default: 2, 0 for fewer than 200 files)
+                  num_workers:int=None, # loader processes (default: `default_workers`)
                   progress:bool=True, # show a progress bar
                   multilabel:bool=False, # sigmoid outputs (a multi-label model)
                  ) -> tuple:
     "`(plain, tta, errors)`: N x C probabilities (`tta` None unless asked) and one error message per file ('' when readable)"
-    nw = ifnone(num_workers, 0 if len(files) < 200 else 2)
+    nw = default_workers(False, len(files)) if num_workers is None else num_workers
     keep_freed_memory()   # notebook 11
     dl = torch.utils.data.DataLoader(FileImages(files, prep), bs, num_workers=nw)
-    mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in (prep.mean, prep.std))
     out, model = [], model.eval().to(memory_format=torch.channels_last)
     for xb, err in (progress_bar(dl, leave=False) if progress and len(dl) > 1 else dl):
-        out.append((*tta_probs(model, (xb.float()/255 - mean)/std, tta, multilabel), list(err)))
+        out.append((*tta_probs(model, prep.to_input(xb), tta, multilabel), list(err)))
     cat = lambda i: torch.cat([o[i] for o in out]).numpy() if out and out[0][i] is not None else None
     return cat(0), cat(1), [e for o in out for e in o[2]]
 
