@@ -3,9 +3,12 @@
 The layer order is declared in one place: the notebooks' numbers. A module's layer is the number of the notebook that
 exports it (`#| default_exp`), and a module may import only modules of lower layers, so no import can go up and no
 import circle can form. Each test prints what it found when it fails."""
-import ast, configparser, json, re
+import ast, configparser, json, re, sys
 from pathlib import Path
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'tools'))
+from structure import imported_modules, upward_imports   # the same facts as the drawing in nbs/index.ipynb
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT/'cns_tissue'
@@ -27,23 +30,6 @@ def layers() -> dict:
     return out
 
 
-def imported_modules(tree:ast.AST) -> set:
-    "The `cns_tissue` modules a parsed file imports, at any depth (function-level imports included)"
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            mod = node.module or ''
-            if node.level == 1:
-                found.add(mod.split('.')[0])
-            elif mod.startswith('cns_tissue.'):
-                found.add(mod.split('.')[1])
-            elif mod == 'cns_tissue':
-                found |= {a.name for a in node.names}
-        elif isinstance(node, ast.Import):
-            found |= {a.name.split('.')[1] for a in node.names if a.name.startswith('cns_tissue.')}
-    return found
-
-
 def test_every_module_has_a_notebook():
     mods = {f.stem for f in PKG.glob('*.py') if not f.name.startswith('_')}
     missing = mods - set(layers())
@@ -59,6 +45,11 @@ def test_no_upward_import_in_package():
             if m in lay and lay[m][0] >= lay[f.stem][0]:
                 bad.append(f"{f.stem} ({lay[f.stem][1]}) imports {m} ({lay[m][1]})")
     assert not bad, 'imports of a module of the same or a later notebook:\n' + '\n'.join(bad)
+
+
+def test_drawing_agrees():
+    "tools/structure.py, which draws the layers in index.ipynb, finds the same: no upward import"
+    assert upward_imports() == [], upward_imports()
 
 
 def test_notebooks_import_only_earlier_notebooks():

@@ -5,6 +5,7 @@ others become ```python blocks followed by their text output. Markdown outputs (
 generated from run records) are inserted as markdown. Links to notebooks and images are made relative to the repository root.
 Run from anywhere: `python tools/make_readme.py`.
 """
+import re
 from pathlib import Path
 import nbformat
 
@@ -36,7 +37,8 @@ def make_readme(nb=root/'nbs'/'index.ipynb', dest=root/'README.md'):
     "Render `nb` to `dest` as GitHub markdown"
     cells = nbformat.read(nb, as_version=4).cells
     md = '\n\n'.join(m for m in map(cell_md, cells) if m) + '\n'
-    md = md.replace('](0', '](nbs/0').replace('](index.ipynb', '](nbs/index.ipynb').replace('](images/', '](nbs/images/')
+    md = re.sub(r'\]\((\d+_\w+\.ipynb)', r'](nbs/\1', md)
+    md = md.replace('](index.ipynb', '](nbs/index.ipynb').replace('](images/', '](nbs/images/')
     header = '<!-- WARNING: generated from nbs/index.ipynb by tools/make_readme.py; edit the notebook, not this file -->\n\n'
     Path(dest).write_text(header + md)
 
