@@ -17,7 +17,7 @@ import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
 from cns_tissue.config import get_settings
-from cns_tissue.dataloaders import file_key
+from cns_tissue.images import file_key
 from cns_tissue.transfer import create_model
 from cns_tissue.training import parse_schedule
 from cns_tissue.inference import predict_files

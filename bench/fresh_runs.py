@@ -4,9 +4,10 @@
 processes (fastai's default on 2 cores) and with none (notebook 07's default for preloaded images on a CPU with 2 cores
 or fewer). Same seed, same split, same precision in every run, so the runs learn from the same images; the table gives
 training seconds per epoch, validation accuracy and peak memory: `peak_pss_mb`, the whole process tree's proportional
-set size sampled every 0.2 s (`predict_memory.py`'s `run_peak`: pages a forked loader process shares with the main
-process count once), beside the run record's `rss_mb` and `loader_rss_mb` (the kernel's peak resident sizes, which count
-shared pages in every process and include any subprocess the run starts, so their sum overstates the total).
+set size sampled every 0.2 s (notebook 02's `run_peak`: pages a forked loader process shares with the main process
+count once), beside the run record's `ru_maxrss` peaks as `rss_mb` and `loader_rss_mb` (the kernel's peak resident sizes
+of the process and its largest finished child, which count shared pages in every process, so their sum overstates the
+total).
 `--repeats` alternates the variants (A, B, A, B, ...) so a shared machine's drift falls on both. Writes table.csv and
 run.json to runs/bench/DATE-TIME-NAME/ (NAME: keep_memory or loader_workers).
 
@@ -19,8 +20,7 @@ import json, sys, tempfile
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
-from cns_tissue.records import record_table, cpu_model
-from predict_memory import run_peak   # bench/ is the script's folder, so on sys.path
+from cns_tissue.records import record_table, cpu_model, run_peak
 
 CHILD = """
 import cns_tissue.speed as s, cns_tissue.inference as inf
@@ -39,7 +39,8 @@ def one_run(setting:dict, dataset:str, schedule:str, out:str) -> dict:
     info, hist = json.load(open(f'{out}/run.json')), pd.read_csv(f'{out}/history.csv')
     secs = hist.seconds.diff().fillna(hist.seconds)   # history holds cumulative seconds
     return dict(**setting, **{f'epoch_{i+1}_{s}px_s': round(t, 1) for i, (s, t) in enumerate(zip(hist['size'], secs))},
-                train_s=info['seconds']['train'], peak_pss_mb=round(pss), rss_mb=info['memory']['rss_mb'], loader_rss_mb=info['memory']['children_rss_mb'],
+                train_s=info['seconds']['train'], peak_pss_mb=round(pss), rss_mb=info['memory']['ru_maxrss_mb'],
+                loader_rss_mb=info['memory']['ru_maxrss_largest_child_mb'],
                 valid_acc=json.load(open(f'{out}/metrics.json'))['valid_acc'])
 
 @call_parse

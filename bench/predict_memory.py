@@ -1,51 +1,31 @@
 """Does `cns_tissue_predict` stream a large folder, or does its memory grow with the number of images?
 
-Builds folders of N images (symbolic links that cycle through a dataset's original images, so nothing is copied and
-the sources are untouched), then runs the command line exactly as a user does (`cns_tissue_predict FOLDER --model M`)
-on each, sampling the memory of its whole process tree (the command and its loader processes; proportional set size,
-so libraries shared between them count once) every 0.2 s. The model is the pbc_blood recipe's architecture and
-preprocessing with untrained weights: memory and speed do not depend on the weights. Prints, for each folder size, the
-peak memory, the images/s (start-up included) and the peak's ratio to the smallest folder's (1.0: streaming). Sizes
-of 200 or more compare like with like: below 200 files the command uses no loader processes. Writes table.csv and
-run.json to runs/bench/DATE-TIME-predict_memory/.
+Builds folders of N images (symbolic links that cycle through a dataset's original images, so nothing is copied and the
+sources are untouched), then runs the command line exactly as a user does (`cns_tissue_predict FOLDER --model M`) on
+each, sampling the memory of its whole process tree (the command and its loader processes; proportional set size, so
+libraries shared between them count once) every 0.2 s (notebook 02's `run_peak`). The model is the pbc_blood recipe's
+architecture and preprocessing with untrained weights: memory and speed do not depend on the weights. Prints, for each
+folder size, the peak memory, the images/s (start-up included) and the peak's ratio to the smallest folder's (1.0:
+streaming). Sizes of 200 or more compare like with like: below 200 files the command uses no loader processes. Writes
+table.csv and run.json to runs/bench/DATE-TIME-predict_memory/.
 
     python bench/predict_memory.py                 # 1,000 and 10,000 pbc_blood images (a few minutes on 2 cores)
     python bench/predict_memory.py --sizes 250 500  # quick
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import subprocess, sys, tempfile, time
+import tempfile
 from pathlib import Path
 from typing import Annotated
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
 from fastcore.script import call_parse
 from cns_tissue.config import dataset_path
-from cns_tissue.dataloaders import Preprocess, image_files
+from cns_tissue.images import image_files
+from cns_tissue.dataloaders import Preprocess
 from cns_tissue.transfer import create_model
 from cns_tissue.inference import export_model
-from cns_tissue.records import record_table
-
-def tree_pss_mb(pid:int) -> float:
-    "Proportional set size (MB) of process `pid` and all its descendants, from /proc (Linux): shared pages counted once"
-    # by hand: psutil is not among the dependencies, and its per-process RSS would count shared libraries once per process
-    kids = {}
-    for d in Path('/proc').iterdir():
-        try: kids.setdefault(int((d/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(d.name))
-        except (OSError, ValueError, IndexError): pass
-    todo, tot = [pid], 0.
-    while todo:
-        p = todo.pop(); todo += kids.get(p, [])
-        try: tot += int(next(l for l in Path(f'/proc/{p}/smaps_rollup').read_text().splitlines() if l.startswith('Pss:')).split()[1])/1024
-        except (OSError, StopIteration): pass
-    return tot
-
-def run_peak(cmd:list) -> tuple:
-    "`(seconds, peak MB of the process tree)` of running `cmd` to completion"
-    t = time.perf_counter(); p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); peak = 0.
-    while p.poll() is None: peak = max(peak, tree_pss_mb(p.pid)); time.sleep(0.2)
-    if p.returncode: sys.exit(f"{' '.join(map(str, cmd))} failed:\n{p.stderr.read()[-2000:]}")
-    return time.perf_counter() - t, peak
+from cns_tissue.records import record_table, run_peak   # run_peak: the process tree's PSS, sampled every 0.2 s
 
 def link_folder(out:Path, sources:list, n:int) -> Path:
     "A folder of `n` symbolic links cycling through `sources` (each name unique)"

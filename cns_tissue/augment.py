@@ -1,4 +1,4 @@
-"""Microscopy augmentation: the 8 exact flips and rotations, stain jitter in haematoxylin-eosin space, noise, and the presets the command line offers.
+"""Microscopy augmentation: exact flips and rotations, HED stain jitter, noise, and named presets.
 
 Docs: https://cns-tissue.github.io/cns_tissue/augment.html.md"""
 
@@ -12,7 +12,7 @@ from skimage.color.colorconv import hed_from_rgb, rgb_from_hed
 from .config import UserError
 
 # %% auto #0
-__all__ = ['ITEM_AUGS', 'AUGS', 'rgb2hed_t', 'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'get_augs', 'split_augs',
+__all__ = ['AUGS', 'ITEM_AUGS', 'rgb2hed_t', 'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'get_augs', 'split_augs',
            'show_aug']
 
 # %% ../nbs/06_augment.ipynb #bce337fc
@@ -37,12 +37,9 @@ def hed2rgb_t(h:Tensor, # stain concentrations, shape (..., 3, H, W)
 class HEDJitter(RandTransform):
     "Random per-image scale/shift of haematoxylin, eosin and DAB concentrations (Tellez et al. 2018), on the batch"
     split_idx,order = 0,45
-    def __init__(
-        self,
-        alpha: float = 0.05,  # max relative change of each stain's amount
-        beta: float = 0.01,  # max absolute shift of each stain's amount
-        p: float = 1.0,
-    ):
+    def __init__(self, alpha:float=0.05, # max relative change of each stain's amount
+                 beta:float=0.01, # max absolute shift of each stain's amount
+                 p:float=1.): # probability per image
         store_attr()
         super().__init__(p=p)
 
@@ -55,23 +52,20 @@ class HEDJitter(RandTransform):
         self.on = (torch.rand(n,1,1,1, device=x.device) < self.p).float()
         self.do = True
 
-    def encodes(
-        self, x: TensorImage
-    ):  # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
+    def encodes(self, x:TensorImage):
+        # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
         a, b = (1 + (self.a-1)*self.on).view(-1, 3), (self.b*self.on).view(-1, 1, 3)
         m, mi = x.new_tensor(hed_from_rgb, dtype=torch.float32), x.new_tensor(rgb_from_hed, dtype=torch.float32)
         t, c = m @ torch.diag_embed(a) @ mi, _LOG_ADJ*(b @ mi).view(-1, 3, 1, 1)
         y = torch.einsum('nchw,ncd->ndhw', torch.log(x.float().clamp_min(1e-6)), t) + c
         return TensorImage(y.exp_().clamp_(0, 1).to(x.dtype))
 
+# %% ../nbs/06_augment.ipynb #7c209c4a
 class GaussianNoise(RandTransform):
     "Add N(0, s) pixel noise, s ~ U(0, `sigma`) per image, on the batch"
     split_idx,order = 0,50
-    def __init__(
-        self,
-        sigma: float = 0.03,  # max noise std (images in [0,1])
-        p: float = 0.5,
-    ):
+    def __init__(self, sigma:float=0.03, # max noise std (images in [0,1])
+                 p:float=0.5): # probability per image
         store_attr()
         super().__init__(p=p)
 
@@ -81,11 +75,10 @@ class GaussianNoise(RandTransform):
         n = x.shape[0]
         self.s = torch.rand(n,1,1,1, device=x.device)*self.sigma*(torch.rand(n,1,1,1, device=x.device) < self.p)
         self.do = True
+
     def encodes(self, x:TensorImage): return TensorImage((x + torch.randn_like(x)*self.s).clamp(0,1))
 
-# %% ../nbs/06_augment.ipynb #fbe5b9eb
-ITEM_AUGS = (DihedralItem, FlipItem, RandomCrop, RandomResizedCrop)   # per-image transforms: run in the loader workers
-
+# %% ../nbs/06_augment.ipynb #68ab4fa6
 def micro_augs(dihedral:bool=True, # all 8 flips/90-degree rotations, exact, per image (`DihedralItem`)
                rotate:float=0., # max extra rotation, degrees (0 = off)
                zoom:float=1., # max zoom, a random crop of the image (1 = off)
@@ -95,7 +88,7 @@ def micro_augs(dihedral:bool=True, # all 8 flips/90-degree rotations, exact, per
                noise:float=0., # max Gaussian noise std (0 = off)
                p_affine:float=0.75, # probability of rotate/zoom/warp per image
               )->list:
-    "Microscopy augmentations: exact dihedral per image, fastai's batch affine + lighting, HED stain jitter, Gaussian noise"
+    "Microscopy augmentations: exact dihedral per image, fastai's batch affine and lighting, HED jitter, noise"
     tfms = [DihedralItem(p=1.)] if dihedral else []
     tfms += aug_transforms(do_flip=False, max_rotate=rotate, min_zoom=1., max_zoom=zoom, max_warp=warp,
                            max_lighting=lighting, p_affine=p_affine, p_lighting=0.75)
@@ -103,6 +96,7 @@ def micro_augs(dihedral:bool=True, # all 8 flips/90-degree rotations, exact, per
     if noise: tfms.append(GaussianNoise(noise))
     return tfms
 
+# %% ../nbs/06_augment.ipynb #d46cdf65
 AUGS = {'default': {}, 'strong': dict(rotate=15., zoom=1.2, warp=0.1, noise=0.03), 'none': None}
 
 def get_augs(name:str|list='default', # a preset of `AUGS`, or a list of transforms
@@ -112,6 +106,9 @@ def get_augs(name:str|list='default', # a preset of `AUGS`, or a list of transfo
     if name not in AUGS: raise UserError(f"augs must be one of {', '.join(AUGS)}, not {name!r}")
     return [] if AUGS[name] is None else micro_augs(**AUGS[name])
 
+# %% ../nbs/06_augment.ipynb #9720fbcc
+ITEM_AUGS = (DihedralItem, FlipItem, RandomCrop, RandomResizedCrop)   # per-image transforms: run in the loader workers
+
 def split_augs(augs:list, # transforms from `micro_augs` or any fastai transforms
               )->tuple:
     "(item-level transforms for the workers, batch-level transforms)"
@@ -120,13 +117,14 @@ def split_augs(augs:list, # transforms from `micro_augs` or any fastai transform
 # %% ../nbs/06_augment.ipynb #51c13c6d
 def show_aug(dls:DataLoaders, # loaders from `get_dls`
              tfms:list, # transforms to show (item-level ones per image, the rest before `Normalize`)
-             title:str='', n:int=6, **kwargs):
+             title:str='', # figure title
+             n:int=6, # how many times to show the image
+             **kwargs): # passed to `show_batch`
     "`show_batch` of one training image under `tfms` only, `n` times"
     it, bt = split_augs(tfms)
     items = [t for t in dls.train.after_item.fs if not isinstance(t, ITEM_AUGS)]
     norm = [t for t in dls.train.after_batch.fs if isinstance(t, (IntToFloatTensor, Normalize))]
-    dl = dls.train.new(
-        after_item=Pipeline([*items, *it]), after_batch=Pipeline([*norm[:1], *bt, *norm[1:]]), bs=n, shuffle=False
-    )
+    dl = dls.train.new(after_item=Pipeline([*items, *it]), after_batch=Pipeline([*norm[:1], *bt, *norm[1:]]),
+                       bs=n, shuffle=False)
     dl.show_batch(unique=True, max_n=n, nrows=1, ncols=n, figsize=(1.2*n, 1.6), **kwargs)
     plt.suptitle(title, y=0.98, fontsize=9)

@@ -1,4 +1,4 @@
-"""Where the data, the caches and the runs live, and every default of the project: one `settings.ini`, read one way.
+"""Every path and default of the project in one `settings.ini`, read one way.
 
 Docs: https://cns-tissue.github.io/cns_tissue/config.html.md"""
 
@@ -14,18 +14,20 @@ from fastcore.basics import AttrDict
 __all__ = ['PATH_KEYS', 'SPLITS', 'UserError', 'MissingInput', 'find_settings', 'get_settings', 'dataset_path', 'cache_path',
            'sample_dataset']
 
-# %% ../nbs/00_config.ipynb #d5246279
+# %% ../nbs/00_config.ipynb #c5b04d00
 class UserError(ValueError):
     "A problem with the user's input or data: the command line shows its message as one line"
 
 class MissingInput(UserError, FileNotFoundError):
     "A file or folder the user named does not exist"
 
+# %% ../nbs/00_config.ipynb #c007c624
 def find_settings(start=None # folder to search from, upwards (default: the current folder)
                  ) -> Path|None:
     "The nearest `settings.ini` with a `[cns_tissue]` section, else the copy installed with the package, else `None`"
     for d in [p := Path(start or Path.cwd()).resolve(), *p.parents]:
-        if (d/'settings.ini').is_file() and '[cns_tissue]' in (d/'settings.ini').read_text(): return d/'settings.ini'
+        f = d/'settings.ini'
+        if f.is_file() and '[cns_tissue]' in f.read_text(): return f
     own = Path(__file__).with_name('settings.ini') if '__file__' in globals() else None
     return own if own and own.is_file() else None
 
@@ -59,8 +61,8 @@ def get_settings(path=None, # a `settings.ini`, or a folder to search upwards fr
     res.sizes = [int(o) for o in (s if isinstance(s, (list, tuple)) else str(s).replace(',', ' ').split())]
     return res
 
-# %% ../nbs/00_config.ipynb #2abe078d
-def dataset_path(name=None, # dataset name under `data_dir`, or a folder path (default: `dataset` from settings)
+# %% ../nbs/00_config.ipynb #38950e2b
+def dataset_path(name=None, # dataset name under `data_dir`, or a folder path (default: settings' `dataset`)
                  cfg=None # settings (default: `get_settings()`)
                 ) -> Path:
     "The folder of dataset `name`, with a message saying where to put the data if it is missing"
@@ -76,27 +78,25 @@ def dataset_path(name=None, # dataset name under `data_dir`, or a folder path (d
         f"set data_dir/dataset in {cfg.settings_file}, or pass a folder path")
     return p
 
-def cache_path(name=None, # dataset name or folder (default: `dataset` from settings)
+# %% ../nbs/00_config.ipynb #24644f7e
+def cache_path(name=None, # dataset name or folder (default: settings' `dataset`)
                cfg=None # settings (default: `get_settings()`)
               ) -> Path:
     "Folder where resized copies, reports and copy lists of dataset `name` are written"
     cfg = cfg or get_settings()
     return cfg.cache_dir/Path(str(name or cfg.dataset)).name
 
-# %% ../nbs/00_config.ipynb #ae66d42c
+# %% ../nbs/00_config.ipynb #7c04051c
 def sample_dataset(src, # dataset folder (or name under `data_dir`) with `train|test/CLASS/`
                    dest, # new folder for the copy
                    n_per_class:int=10, # first `n_per_class` files (by name) of each split and class
                    classes:list=None, # only these classes (default: all)
                   ) -> Path:
     "A small copy of a dataset: the first `n_per_class` files of each split and class"
-    src, dest = dataset_path(src) if not Path(src).is_dir() else Path(src), Path(dest)
+    src, dest = Path(src) if Path(src).is_dir() else dataset_path(src), Path(dest)
     for s in SPLITS:
-        for c in (
-            sorted(d for d in (src / s).iterdir() if d.is_dir() and (classes is None or d.name in classes))
-            if (src / s).is_dir()
-            else []
-        ):
+        folders = sorted(d for d in (src/s).iterdir() if d.is_dir()) if (src/s).is_dir() else []
+        for c in [d for d in folders if classes is None or d.name in classes]:
             (dest/s/c.name).mkdir(parents=True, exist_ok=True)
             for f in sorted(c.iterdir())[:n_per_class]: shutil.copy(f, dest/s/c.name/f.name)
     return dest

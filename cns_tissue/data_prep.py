@@ -1,4 +1,4 @@
-"""Turn whatever you downloaded (zip parts, folders) into one clean, verified, resized dataset, with an honest report of what is in it.
+"""Turn a download (zip parts, folders) into one clean, verified, resized dataset, with a report.
 
 Docs: https://cns-tissue.github.io/cns_tissue/data_prep.html.md"""
 
@@ -15,25 +15,21 @@ from fastcore.basics import AttrDict, listify
 from fastcore.parallel import parallel
 from fastprogress.fastprogress import progress_bar
 from .config import UserError, MissingInput, SPLITS, get_settings, dataset_path, cache_path, sample_dataset
-from .images import to_rgb
+from .images import to_rgb, image_files, JUNK
 from .duplicates import check_copies, regroup_split
 
 # %% auto #0
-__all__ = ['tree_parts', 'source_members', 'assemble', 'sha1_tree', 'inspect_image', 'tree_files', 'verify_dataset',
-           'class_folders', 'shape_problems', 'count_table', 'size_table', 'plot_class_balance', 'plot_sizes',
-           'show_examples', 'cached_bytes', 'as_cached', 'cache_one', 'cache_images', 'fingerprint', 'prepare',
-           'odd_dataset']
+__all__ = ['tree_parts', 'source_members', 'assemble', 'sha1_tree', 'inspect_image', 'verify_dataset', 'class_folders',
+           'shape_problems', 'count_table', 'size_table', 'plot_class_balance', 'plot_sizes', 'show_examples',
+           'cached_bytes', 'as_cached', 'cache_one', 'cache_images', 'fingerprint', 'prepare', 'odd_dataset']
 
 # %% ../nbs/05_data_prep.ipynb #69687b5b
-_junk = re.compile(r'(^|/)(__MACOSX|\.DS_Store|Thumbs\.db|desktop\.ini|\._[^/]*)(/|$)')
-
 def tree_parts(rel:str # a member path inside a zip or folder
               ) -> tuple|None:
     "`(split, class, file)` for a path ending in `train|test/CLASS/file`, else `None`"
     parts = [p for p in re.split(r'[\\/]+', str(rel)) if p]
-    if len(parts) < 3 or _junk.search('/'.join(parts)) or parts[-3].lower() not in SPLITS: return None
-    if '..' in parts or parts[-1] == '.':
-        return None  # a member that climbs out of the tree is skipped, never followed
+    if len(parts) < 3 or JUNK.search('/'.join(parts)) or parts[-3].lower() not in SPLITS: return None
+    if '..' in parts or parts[-1] == '.': return None   # a member climbing out of the tree: skipped, never followed
     return parts[-3].lower(), parts[-2], parts[-1]
 
 # %% ../nbs/05_data_prep.ipynb #693752ff
@@ -66,12 +62,8 @@ def assemble(sources, # zip files and/or folders, each holding part of a `train|
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
                     action = 'copied'
-                else:
-                    action = (
-                        'duplicate'
-                        if target.read_bytes() == data
-                        else 'conflict: same name, different content; first kept'
-                    )
+                elif target.read_bytes() == data: action = 'duplicate'
+                else: action = 'conflict: same name, different content; first kept'
             rows.append(dict(source=str(src), member=name, target=target, action=action))
     return pd.DataFrame(rows, columns=['source', 'member', 'target', 'action'])
 
@@ -100,25 +92,13 @@ def inspect_image(fn # an image file
         r['error'] = f'{type(e).__name__}: {e}'.replace(str(fn), fn.name)
     return r
 
-# %% ../nbs/05_data_prep.ipynb #c677373d
-def tree_files(path # dataset folder with `train|test/CLASS/` sub-folders
-              ) -> list:
-    "Every file under `path/{train,test}/CLASS/`, image or not, sorted"
-    path = Path(path)
-    return sorted(
-        f
-        for s in SPLITS
-        if (path / s).is_dir()
-        for f in (path / s).glob('*/*')
-        if f.is_file() and not _junk.search(f.name)
-    )
-
-
+# %% ../nbs/05_data_prep.ipynb #2333786c
 def verify_dataset(path, # dataset folder with `train|test/CLASS/` sub-folders
                    n_workers=2 # processes used to open the images
                   ) -> pd.DataFrame:
-    "One row per file: `rel` path, `split`, `label`, size, mode, and `error` for files that cannot be read"
-    path, fs = Path(path), tree_files(path)
+    "One row per file under `train|test/CLASS/`: `rel` path, `split`, `label`, size, mode, and `error` if unreadable"
+    path = Path(path)
+    fs = sorted(f for s in SPLITS for f in image_files(path/s, extensions=None) if f.parent.parent == path/s)
     if not fs: raise MissingInput(f"{path}: no files under train/CLASS/ or test/CLASS/")
     df = pd.DataFrame(parallel(inspect_image, fs, n_workers=n_workers, chunksize=64, progress=len(fs) > 500))
     df.insert(0, 'rel', [f.relative_to(path).as_posix() for f in fs])
@@ -126,21 +106,18 @@ def verify_dataset(path, # dataset folder with `train|test/CLASS/` sub-folders
     df.insert(2, 'label', [f.parent.name for f in fs])
     return df.drop(columns='path')
 
-# %% ../nbs/05_data_prep.ipynb #830e0fcf
+# %% ../nbs/05_data_prep.ipynb #e3e5d10f
 def class_folders(path # dataset folder with `train|test/CLASS/` sub-folders
                  ) -> pd.DataFrame:
     "One row per `split/CLASS` folder: `split`, `label` (the folder name as it is)"
     path = Path(path)
-    return pd.DataFrame(
-        [
-            dict(split=s, label=d.name)
-            for s in SPLITS
-            if (path / s).is_dir()
-            for d in sorted((path / s).iterdir())
-            if d.is_dir() and not _junk.search(d.name)
-        ],
-        columns=['split', 'label'],
-    )
+    keep = lambda d: d.is_dir() and not JUNK.search(d.name) and not d.name.startswith('.')
+    folders = [(s, d) for s in SPLITS if (path/s).is_dir() for d in sorted((path/s).iterdir()) if keep(d)]
+    return pd.DataFrame([dict(split=s, label=d.name) for s, d in folders], columns=['split', 'label'])
+
+# %% ../nbs/05_data_prep.ipynb #0b37866d
+def _problem(level, split, label, n, message) -> dict:
+    return dict(level=level, split=split, label=label, n=int(n), message=message)
 
 def _counts(files, folders):
     "Readable images per (split, label), zero for empty folders"
@@ -148,77 +125,59 @@ def _counts(files, folders):
     c = ok.groupby(['split', 'label']).size()
     return c.reindex(c.index.union(pd.MultiIndex.from_frame(folders[['split', 'label']])), fill_value=0)
 
-# %% ../nbs/05_data_prep.ipynb #33801079
-def shape_problems(
-    files: pd.DataFrame,  # `verify_dataset` output, or any table with `split` and `label` (and `width`, `height`)
-    folders: pd.DataFrame = None,  # `class_folders` output, to find empty folders
-    valid_pct: float = 0.2,  # the validation fraction the training split will use
-) -> pd.DataFrame:
-    "Dataset-level problems, one row each: `level` ('error' or 'warning'), `split`, `label`, `n`, `message`"
-    c, rows = _counts(files, folders if folders is not None else pd.DataFrame(columns=['split', 'label'])), []
-    add = lambda level, split, label, n, msg: rows.append(
-        dict(level=level, split=split, label=label, n=int(n), message=msg)
-    )
-    tr, te = (c[s] if s in c.index.get_level_values(0) else pd.Series(dtype=int) for s in SPLITS)
-    for (s, l), n in c[c == 0].items():
-        add('warning', s, l, 0, f"{s}/{l}: empty class folder (no readable image); it is ignored")
-    tr, te = tr[tr > 0], te[te > 0]
-    if not len(tr): add('error', 'train', '', 0, "no readable training images under train/CLASS/")
-    for l in te.index.difference(tr.index):
-        add(
-            'warning',
-            'test',
-            l,
-            te[l],
-            f"class '{l}' has {te[l]} test images but none in train/: "
-            "the model cannot predict it; these images are left out of the test accuracy and reported on their own",
-        )
-    for l in tr.index.difference(te.index):
-        add(
-            'warning',
-            'train',
-            l,
-            tr[l],
-            f"class '{l}' has {tr[l]} train images but none in test/: its test recall cannot be measured",
-        )
+def _split_problems(tr, te, valid_pct) -> list:
+    "Problems of the readable images per class in train (`tr`) and test (`te`)"
+    rows = [] if len(tr) else [_problem('error', 'train', '', 0, "no readable training images under train/CLASS/")]
+    rows += [_problem('warning', 'test', l, te[l], f"class '{l}' has {te[l]} test images but none in train/: the model "
+                      "cannot predict it; these images are left out of the test accuracy and reported on their own")
+             for l in te.index.difference(tr.index)]
+    rows += [_problem('warning', 'train', l, tr[l],
+                      f"class '{l}' has {tr[l]} train images but none in test/: its test recall cannot be measured")
+             for l in tr.index.difference(te.index)]
     for l, n in tr.items():
         if n < 2:
-            add(
-                'error',
-                'train',
-                l,
-                n,
-                f"class '{l}' has {n} readable train image: the train/valid split needs at least 2 per class; add images or remove the folder",
-            )
-        elif n * valid_pct < 1:
-            add(
-                'warning',
-                'train',
-                l,
-                n,
-                f"class '{l}' has {n} train images: with valid_pct={valid_pct} it gets no validation image",
-            )
+            rows.append(_problem('error', 'train', l, n, f"class '{l}' has {n} readable train image: the train/valid "
+                                 "split needs at least 2 per class; add images or remove the folder"))
+        elif n*valid_pct < 1:
+            msg = f"class '{l}' has {n} train images: with valid_pct={valid_pct} it gets no validation image"
+            rows.append(_problem('warning', 'train', l, n, msg))
     if len(tr) and not len(te):
-        add('warning', 'test', '', 0, "no readable test images under test/CLASS/: only validation accuracy is reported")
-    names = pd.Series(sorted(set(tr.index) | set(te.index)))
-    for k, same in names.groupby(names.str.strip().str.lower()):
-        if len(same) > 1: add('error', '', k, len(same), "class folders " + ' and '.join(f"'{o}'" for o in same) +
-                              " differ only in case or spaces and would be separate classes: give them one name")
-    if {'width', 'height'} <= set(files.columns):
-        ok = files.dropna(subset=['width', 'height'])
-        long = ok[np.maximum(ok.width, ok.height) > 4*np.minimum(ok.width, ok.height)]
-        if len(long):
-            add(
-                'warning',
-                '',
-                '',
-                len(long),
-                f"{len(long)} image(s) longer than 4x their width (e.g. {long.rel.iloc[0] if 'rel' in long else ''}): "
-                "squished to a square they are distorted; tile them or use --crop",
-            )
+        rows.append(_problem('warning', 'test', '', 0,
+                             "no readable test images under test/CLASS/: only validation accuracy is reported"))
+    return rows
+
+def _name_clashes(labels) -> list:
+    "Class folders whose names differ only in case or spaces"
+    names = pd.Series(sorted(set(labels)))
+    return [_problem('error', '', k, len(same), "class folders " + ' and '.join(f"'{o}'" for o in same) +
+                     " differ only in case or spaces and would be separate classes: give them one name")
+            for k, same in names.groupby(names.str.strip().str.lower()) if len(same) > 1]
+
+def _long_images(files) -> list:
+    "One warning for images more than 4 times longer than wide"
+    if not {'width', 'height'} <= set(files.columns): return []
+    ok = files.dropna(subset=['width', 'height'])
+    long = ok[np.maximum(ok.width, ok.height) > 4*np.minimum(ok.width, ok.height)]
+    if not len(long): return []
+    return [_problem('warning', '', '', len(long), f"{len(long)} image(s) longer than 4x their width (e.g. "
+                     f"{long.rel.iloc[0] if 'rel' in long else ''}): squished to a square they are distorted; "
+                     "tile them or use --crop")]
+
+def shape_problems(files:pd.DataFrame, # `verify_dataset` output, or a table with `split`, `label` (`width`, `height`)
+                   folders:pd.DataFrame=None, # `class_folders` output, to find empty folders
+                   valid_pct:float|None=None, # validation fraction of train/ (default: settings' `valid_pct`)
+                  ) -> pd.DataFrame:
+    "Dataset-level problems, one row each: `level` ('error' or 'warning'), `split`, `label`, `n`, `message`"
+    valid_pct = get_settings().valid_pct if valid_pct is None else valid_pct
+    c = _counts(files, folders if folders is not None else pd.DataFrame(columns=['split', 'label']))
+    tr, te = (c[s] if s in c.index.get_level_values(0) else pd.Series(dtype=int) for s in SPLITS)
+    rows = [_problem('warning', s, l, 0, f"{s}/{l}: empty class folder (no readable image); it is ignored")
+            for (s, l), n in c[c == 0].items()]
+    tr, te = tr[tr > 0], te[te > 0]
+    rows += _split_problems(tr, te, valid_pct) + _name_clashes([*tr.index, *te.index]) + _long_images(files)
     return pd.DataFrame(rows, columns=['level', 'split', 'label', 'n', 'message'])
 
-# %% ../nbs/05_data_prep.ipynb #7c29dcc6
+# %% ../nbs/05_data_prep.ipynb #36b48fd0
 def count_table(files:pd.DataFrame # the output of `verify_dataset`
                ) -> pd.DataFrame:
     "Readable images per class (rows) and split (columns), with totals and the count of unreadable files"
@@ -228,6 +187,7 @@ def count_table(files:pd.DataFrame # the output of `verify_dataset`
     t.loc['total', 'unreadable'] = files.error.notna().sum()
     return t
 
+# %% ../nbs/05_data_prep.ipynb #0e560e74
 def size_table(files:pd.DataFrame # the output of `verify_dataset`
               ) -> pd.DataFrame:
     "Per split: width/height range and median, and the image modes found"
@@ -238,7 +198,7 @@ def size_table(files:pd.DataFrame # the output of `verify_dataset`
     t['modes'] = g['mode'].agg(lambda m: ', '.join(f'{k}:{v}' for k, v in m.value_counts().items()))
     return t
 
-# %% ../nbs/05_data_prep.ipynb #62ebc6b8
+# %% ../nbs/05_data_prep.ipynb #35a9034b
 def plot_class_balance(files:pd.DataFrame, # the output of `verify_dataset`
                        ax=None # matplotlib axes to draw on
                       ):
@@ -250,6 +210,7 @@ def plot_class_balance(files:pd.DataFrame, # the output of `verify_dataset`
     ax.set_title('Images per class')
     return ax
 
+# %% ../nbs/05_data_prep.ipynb #521c4fc9
 def plot_sizes(files:pd.DataFrame, # the output of `verify_dataset`
                bins=30 # histogram bins
               ):
@@ -265,6 +226,7 @@ def plot_sizes(files:pd.DataFrame, # the output of `verify_dataset`
     fig.tight_layout()
     return fig
 
+# %% ../nbs/05_data_prep.ipynb #057219b8
 def show_examples(files:pd.DataFrame, # the output of `verify_dataset`
                   root, # the dataset folder `files` was made from
                   n=4, # examples per class
@@ -285,16 +247,17 @@ def show_examples(files:pd.DataFrame, # the output of `verify_dataset`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_data_prep.ipynb #0f123e66
+# %% ../nbs/05_data_prep.ipynb #4438c27a
 def cached_bytes(im:Image.Image, # an opened image; its `format` is the format it is cached in
                  max_size:int # longest side in pixels
                 ) -> bytes|None:
-    "The cache's copy of `im`: `None` (copy the file as is: RGB, upright and small enough), else the bytes of `to_rgb(im, max_size)`"
+    "The cache's copy of `im`: `None` (copy the file: RGB, upright, small enough), else `to_rgb(im, max_size)`'s bytes"
     if im.mode == 'RGB' and max(im.size) <= max_size and im.getexif().get(0x0112, 1) == 1: return None
     fmt, buf = im.format if im.format in ('JPEG', 'PNG', 'TIFF', 'WEBP', 'BMP') else 'PNG', io.BytesIO()
     to_rgb(im, max_size).save(buf, format=fmt, **({'quality': 95} if fmt == 'JPEG' else {}))
     return buf.getvalue()
 
+# %% ../nbs/05_data_prep.ipynb #cf2aae2a
 def as_cached(fn, # an image file
               max_size:int # longest side of the cache a model was trained on
              ) -> Path|bytes:
@@ -302,26 +265,23 @@ def as_cached(fn, # an image file
     with Image.open(fn) as im: b = cached_bytes(im, max_size)
     return Path(fn) if b is None else b
 
+# %% ../nbs/05_data_prep.ipynb #8327245d
 def cache_one(rel:str, # file path relative to `src`
               src, # dataset folder
               dest, # cache folder for one size
               max_size:int # longest side in pixels
              ) -> str:
-    "Write `src/rel` as RGB with longest side <= `max_size` to `dest/rel`; returns 'written', 'copied', 'skipped' or 'error: ...'"
+    "Write `src/rel` as RGB, longest side <= `max_size`, to `dest/rel`: 'written', 'copied', 'skipped' or 'error: ...'"
     out = Path(dest)/rel
     if out.exists(): return 'skipped'
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(f'.{out.name}.part')
     try:
         b = as_cached(Path(src)/rel, max_size)
-        if isinstance(b, Path):
-            shutil.copyfile(b, tmp_out)
-            res = 'copied'
-        else:
-            tmp_out.write_bytes(b)
-            res = 'written'
+        if isinstance(b, Path): shutil.copyfile(b, tmp_out)
+        else: tmp_out.write_bytes(b)
         os.replace(tmp_out, out)
-        return res
+        return 'copied' if isinstance(b, Path) else 'written'
     except Exception as e:
         tmp_out.unlink(missing_ok=True)
         return f'error: {type(e).__name__}: {e}'
@@ -333,7 +293,7 @@ def cache_images(src, # dataset folder
                  rels=None, # relative paths to cache (default: every readable file of `verify_dataset(src)`)
                  n_workers=2 # processes
                 ) -> pd.Series:
-    "Resized RGB copies of `rels` from `src` in `dest`, idempotent; returns how many were written/copied/skipped/failed"
+    "Resized RGB copies of `rels` from `src` in `dest`, idempotent; how many were written/copied/skipped/failed"
     if rels is None:
         f = verify_dataset(src, n_workers)
         rels = f[f.error.isna()].rel.tolist()
@@ -341,19 +301,20 @@ def cache_images(src, # dataset folder
                    progress=len(rels) > 200)
     return pd.Series([r if not r.startswith('error') else 'error' for r in res]).value_counts()
 
-# %% ../nbs/05_data_prep.ipynb #f0d7d8a2
-def _source_root(sources):
-    "The dataset folder to read in place when `sources` is a single `train|test` folder, else None"
-    s = listify(sources)
-    if len(s) == 1 and Path(s[0]).is_dir() and any((Path(s[0])/sp).is_dir() for sp in SPLITS): return Path(s[0])
-
+# %% ../nbs/05_data_prep.ipynb #ce22d4d2
 def fingerprint(files:pd.DataFrame # `verify_dataset` output
                ) -> str:
     "A hash of every file's path and size: equal fingerprints, same dataset"
     return str(pd.util.hash_pandas_object(files[['rel', 'bytes']], index=False).sum())
 
+# %% ../nbs/05_data_prep.ipynb #25581fbd
+def _source_root(sources):
+    "The dataset folder to read in place when `sources` is a single `train|test` folder, else None"
+    s = listify(sources)
+    if len(s) == 1 and Path(s[0]).is_dir() and any((Path(s[0])/sp).is_dir() for sp in SPLITS): return Path(s[0])
+
 def _gather(sources, name, cfg):
-    "`(root, out, log)`: the tree to read (assembled into `out/raw` unless it is one folder), the output folder, the assemble log"
+    "`(root, out, log)`: the tree to read (`out/raw` when assembled), the output folder, the assemble log or None"
     sources = listify(sources or cfg.dataset)
     if len(sources) == 1 and not Path(sources[0]).exists(): sources = [dataset_path(sources[0], cfg)]
     for s in sources:
@@ -362,8 +323,8 @@ def _gather(sources, name, cfg):
     out = cache_path(name or (root.name if root else Path(sources[0]).stem), cfg)
     out.mkdir(parents=True, exist_ok=True)
     if root is not None: return root, out, None
-    log = assemble(sources, out / 'raw')
-    log.to_csv(out / 'assemble_log.csv', index=False)
+    log = assemble(sources, out/'raw')
+    log.to_csv(out/'assemble_log.csv', index=False)
     return out/'raw', out, log
 
 # %% ../nbs/05_data_prep.ipynb #743191a5
@@ -376,72 +337,47 @@ def _checked_copies(out:Path, # a dataset's cache folder
     return old.get('copies') if done and old.get('fingerprint') == fp and old.get('copies') else None
 
 # %% ../nbs/05_data_prep.ipynb #c1730a37
-def prepare(
-    *sources: str,  # dataset name or folder, or zip files and folders holding parts of a train|test/CLASS tree (default: settings' dataset)
-    name: str = None,  # output folder name under cache_dir (default: from the source)
-    sizes: str = None,  # longest-side sizes to cache, e.g. '128 256' (default: settings' sizes)
-    copies: bool = True,  # run the copy check of notebook 04
-    regroup: bool = False,  # also write split.csv: train and test re-split by copy groups (notebook 04)
-    recheck: bool = False,  # run the copy check again even if this cache holds one for the same files
-    settings: str = None,  # a settings.ini, or settings from `get_settings` (default: the nearest settings.ini)
-    n_workers: int = 2,  # processes
-) -> AttrDict:
+def prepare(*sources:str, # dataset name or folder, or zips and folders with parts of one (default: settings' `dataset`)
+            name:str=None, # output folder name under cache_dir (default: from the source)
+            sizes:str=None, # longest-side sizes to cache, e.g. '128 256' (default: settings' `sizes`)
+            copies:bool=True, # run the copy check of notebook 04
+            regroup:bool=False, # also write split.csv: train and test re-split by copy groups (notebook 04)
+            recheck:bool=False, # run the copy check again even if this cache holds one for the same files
+            settings:str=None, # a settings.ini, or settings from `get_settings` (default: the nearest settings.ini)
+            n_workers:int=2, # processes
+           ) -> AttrDict:
     "Assemble, verify, shape-check, cache and copy-check a dataset; all outputs go to `cache_path(name)`"
     cfg = settings if isinstance(settings, dict) else get_settings(settings)
-    if sizes is not None:
-        cfg = AttrDict(
-            {
-                **cfg,
-                'sizes': [int(o) for o in str(sizes).replace(',', ' ').split()]
-                if isinstance(sizes, str)
-                else listify(sizes),
-            }
-        )
+    if isinstance(sizes, str): sizes = [int(o) for o in sizes.replace(',', ' ').split()]
+    if sizes is not None: cfg = AttrDict({**cfg, 'sizes': listify(sizes)})
     t0 = time.time()
     root, out, log = _gather(list(sources), name, cfg)
-    res = AttrDict(
-        name=out.name,
-        out=out,
-        root=root,
-        timings={},
-        assembled=None if log is None else log.action.value_counts().to_dict(),
-    )
+    res = AttrDict(name=out.name, out=out, root=root, timings={},
+                   assembled=None if log is None else log.action.value_counts().to_dict())
     t = time.time()
     files = verify_dataset(root, n_workers)
     res.timings['verify_s'] = round(time.time() - t, 1)
-    files.to_csv(out / 'files.csv', index=False)
-    files[files.error.notna()].to_csv(out / 'bad_files.csv', index=False)
-    res.counts, res.bad, res.problems = (
-        count_table(files),
-        files[files.error.notna()],
-        shape_problems(files, class_folders(root), cfg.valid_pct),
-    )
+    files.to_csv(out/'files.csv', index=False)
+    files[files.error.notna()].to_csv(out/'bad_files.csv', index=False)
+    res.counts, res.bad = count_table(files), files[files.error.notna()]
+    res.problems = shape_problems(files, class_folders(root), cfg.valid_pct)
     ok = files[files.error.isna()].rel.tolist()
     for sz in cfg.sizes:
         t = time.time()
-        res[f'cache_{sz}'] = cache_images(root, out / str(sz), sz, ok, n_workers).to_dict()
+        res[f'cache_{sz}'] = cache_images(root, out/str(sz), sz, ok, n_workers).to_dict()
         res.timings[f'cache_{sz}_s'] = round(time.time() - t, 1)
     if copies:
         t = time.time()
-        res.copies = (None if recheck else _checked_copies(out, fingerprint(files))) or check_copies(
-            out / str(max(cfg.sizes)), files, out, n_workers
-        )
+        kept = None if recheck else _checked_copies(out, fingerprint(files))
+        res.copies = kept or check_copies(out/str(max(cfg.sizes)), files, out, n_workers)
         res.timings['copies_s'] = round(time.time() - t, 1)
         if regroup:
-            regroup_split(pd.read_csv(out / 'groups.csv'), cfg.valid_pct, cfg.seed).to_csv(
-                out / 'split.csv', index=False
-            )
+            split = regroup_split(pd.read_csv(out/'groups.csv'), cfg.valid_pct, cfg.seed)
+            split.to_csv(out/'split.csv', index=False)
     res.timings['total_s'] = round(time.time() - t0, 1)
-    res.summary = dict(
-        name=res.name,
-        root=str(root),
-        images=len(ok),
-        unreadable=len(res.bad),
-        fingerprint=fingerprint(files),
-        problems=res.problems.message.tolist(),
-        timings=res.timings,
-        copies=res.get('copies'),
-    )
+    res.summary = dict(name=res.name, root=str(root), images=len(ok), unreadable=len(res.bad),
+                       fingerprint=fingerprint(files), problems=res.problems.message.tolist(), timings=res.timings,
+                       copies=res.get('copies'))
     (out/'summary.json').write_text(json.dumps(res.summary, indent=1, default=str))
     return res
 
@@ -449,13 +385,8 @@ def prepare(
 def _bomb_png(w:int, h:int) -> bytes:
     "A tiny PNG whose header claims `w` x `h` pixels (what a decompression bomb looks like to a reader)"
     chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-    return (
-        b'\x89PNG\r\n\x1a\n'
-        + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
-        + chunk(b'IDAT', zlib.compress(b'\0' * 64))
-        + chunk(b'IEND', b'')
-    )
-
+    ihdr = struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', zlib.compress(b'\0'*64)) + chunk(b'IEND', b'')
 
 def odd_dataset(dest, # new folder
                 errors:bool=False, # also add problems that stop training (a case clash of class names, a 1-image class)
@@ -464,30 +395,28 @@ def odd_dataset(dest, # new folder
     "A small `train|test/CLASS` dataset (two pbc_blood classes) with every kind of unusual file and folder"
     d = sample_dataset('pbc_blood', Path(dest), n, classes=['basophil', 'platelet'])
     a, b, im = d/'train'/'basophil', d/'train'/'platelet', Image.open(next((d/'train'/'basophil').iterdir()))
-    (a / 'zero.jpg').write_bytes(b'')
-    (a / 'notes.png').write_text('not an image')
-    (a / 'bomb.png').write_bytes(_bomb_png(40000, 40000))
+    (a/'zero.jpg').write_bytes(b'')
+    (a/'notes.png').write_text('not an image')
+    (a/'bomb.png').write_bytes(_bomb_png(40000, 40000))
     (a/'truncated.jpg').write_bytes(next((d/'train'/'platelet').iterdir()).read_bytes()[:2000])
-    im.convert('L').save(a / 'gray.png')
-    im.convert('RGBA').save(a / 'rgba.png')
-    im.convert('CMYK').save(b / 'cmyk.jpg')
-    im.convert('P').save(b / 'palette.gif')
+    im.convert('L').save(a/'gray.png')
+    im.convert('RGBA').save(a/'rgba.png')
+    im.convert('CMYK').save(b/'cmyk.jpg')
+    im.convert('P').save(b/'palette.gif')
     Image.fromarray(np.asarray(im.convert('L'), dtype=np.uint16)*200).save(a/'deep16.tif')
-    im.save(b / 'Ünïcode näme.jpg')
-    im.save(b / 'with space.jpg')
-    im.save(b / 'Case.jpg')
-    im.rotate(90).save(b / 'case.jpg')
+    for name in ('Ünïcode näme.jpg', 'with space.jpg', 'Case.jpg'): im.save(b/name)
+    im.rotate(90).save(b/'case.jpg')
     Image.new('RGB', (1, 1), (200, 100, 150)).save(a/'one_pixel.png')
     Image.fromarray(np.tile(np.linspace(0, 255, 20000, dtype=np.uint8), (200, 1))).convert('RGB').save(b/'long.png')
     ex = im.getexif()
-    ex[0x0112] = 6
-    im.save(a / 'exif_rotated.jpg', exif=ex)
+    ex[0x0112] = 6   # EXIF: rotate by 90 degrees to display
+    im.save(a/'exif_rotated.jpg', exif=ex)
     (a/'loop').symlink_to('.', target_is_directory=True)
-    (d / 'test' / 'monocyte').mkdir()
-    shutil.copy(next((d / 'test' / 'basophil').iterdir()), d / 'test' / 'monocyte' / 'm1.jpg')
+    (d/'test'/'monocyte').mkdir()
+    shutil.copy(next((d/'test'/'basophil').iterdir()), d/'test'/'monocyte'/'m1.jpg')
     (d/'train'/'empty_class').mkdir()
     if errors:
         shutil.copytree(b, d/'train'/'Platelet ')
-        (d / 'train' / 'rare').mkdir()
-        im.save(d / 'train' / 'rare' / 'r1.jpg')
+        (d/'train'/'rare').mkdir()
+        im.save(d/'train'/'rare'/'r1.jpg')
     return d

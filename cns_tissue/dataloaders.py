@@ -1,4 +1,4 @@
-"""fastai `DataLoaders` for microscopy folders: one preprocessing definition, a split that keeps copies together, a held-out test loader, stain-aware augmentation.
+"""Loaders for microscopy folders: one preprocessing definition, a copy-aware split, a held-out test set.
 
 Docs: https://cns-tissue.github.io/cns_tissue/dataloaders.html.md"""
 
@@ -24,27 +24,25 @@ __all__ = ['SPLIT_CHOICES', 'data_source', 'meta_dir', 'cache_size', 'CenterCrop
 
 # %% ../nbs/07_dataloaders.ipynb #ca425feb
 def data_source(name:str|Path, # dataset name (e.g. 'pbc_blood') or a folder with train/CLASS, test/CLASS
-                size:int|None=None, # prefer the smallest 00 cache `cache/NAME/S` with S >= size, when complete
+                size:int|None=None, # prefer notebook 05's smallest complete cache `cache/NAME/S` with S >= size
                )->Path:
-    "Folder to read images from: for a name, its cache for `size` when prepared, else the original data; a path as it is"
+    "Folder to read images from: a name's cache for `size` when prepared, else its original data; a path as it is"
     named = isinstance(name, str) and not any(c in name for c in '/\\') and not name.startswith('.')
     c = cache_path(str(name))   # summary.json is written last by `prepare`: the cache is complete
     sizes = sorted(int(d.name) for d in c.glob('*') if d.name.isdigit() and (d/'train').is_dir()) if named else []
     ok = [s for s in sizes if size is not None and s >= size]   # smallest cached size that does not upsample
     if (c/'summary.json').exists() and ok: return c/str(ok[0])
-    return (
-        Path(name)
-        if Path(name).is_dir() and not (named and (get_settings().data_dir / name).is_dir())
-        else dataset_path(str(name))
-    )
+    folder = Path(name).is_dir() and not (named and (get_settings().data_dir/name).is_dir())   # a path, not a name
+    return Path(name) if folder else dataset_path(str(name))
 
-
+# %% ../nbs/07_dataloaders.ipynb #ae1a42ff
 def meta_dir(path:Path, # a dataset folder (original or cache/NAME/SIZE)
             )->Path|None:
-    "Folder holding the reports of notebook 05 (files.csv, bad_files.csv, groups.csv, test_dedup.txt) for `path`, if any"
+    "Folder holding notebook 05's reports (files.csv, bad_files.csv, groups.csv, test_dedup.txt) for `path`, if any"
     cands = [path, path.parent, cache_path(path.name)]
     return first(c for c in cands if (c/'summary.json').exists() or (c/'files.csv').exists())
 
+# %% ../nbs/07_dataloaders.ipynb #000ff60b
 def cache_size(path:Path, # the folder a loader reads
               )->int|None:
     "The longest side of notebook 05's cache `path` is (`cache/NAME/SIZE`), or `None` for any other folder"
@@ -58,37 +56,42 @@ class CenterCrop(Transform):
     def __init__(self, frac:float=1.): # fraction of width and height to keep, in (0, 1]
         if not 0 < frac <= 1: raise UserError(f"crop must be in (0, 1], got {frac}")
         self.frac = frac
+
     def encodes(self, x:PILImage|PILMask):
         w, h = x.size
         return x if self.frac == 1 else x.crop_pad((max(1, round(w*self.frac)), max(1, round(h*self.frac))))
 
+# %% ../nbs/07_dataloaders.ipynb #65c05d0b
 class Preprocess:
     "How an image file becomes a model input: read as the training cache holds it, centre-crop, resize, normalise"
     def __init__(self, size:int=128, # side of the square model input
-                 crop:float=1., # central fraction of each side kept before resizing (1: whole image)
+                 crop:float|None=None, # central fraction of each side kept before resizing (default: settings' `crop`)
                  source_max_size:int|None=None, # the training images came from notebook 05's cache of this size
-                 mean:tuple=(0.5,)*3, std:tuple=(0.5,)*3, # normalisation, one value per channel
+                 mean:tuple=(0.5,)*3, # normalisation mean, one value per channel
+                 std:tuple=(0.5,)*3, # normalisation standard deviation, one value per channel
                  resize:str='squish', # fastai `ResizeMethod`
-                 channels:tuple=None):  # one file per channel, `STEM_CHANNEL.png` (`load_channels`); None: one RGB file
-        CenterCrop(crop)
-        store_attr()
-        self.mean, self.std, self.channels = (
-            tuple(map(float, mean)),
-            tuple(map(float, std)),
-            tuple(channels) if channels else None,
-        )
+                 channels:tuple|None=None): # one file per channel (`load_channels`); None: one RGB file
+        if crop is None: crop = get_settings().crop   # only when not given: a model.json always gives it
+        CenterCrop(crop)                               # checks the range
+        self.size, self.crop, self.source_max_size, self.resize = size, crop, source_max_size, resize
+        self.mean, self.std = tuple(map(float, mean)), tuple(map(float, std))
+        self.channels = tuple(channels) if channels else None
         self.n_in = len(self.channels) if self.channels else 3
-    def open(self, fn):  # an image file (or, with `channels`, the common stem of the channel files)
-        "The image as the model's training images were stored (`as_cached`), as 8-bit RGB (or one 8-bit plane per channel)"
+
+    def open(self, fn): # an image file (or, with `channels`, the common stem of the channel files)
+        "The image as the training images were stored (`as_cached`), as 8-bit RGB (or one 8-bit plane per channel)"
         if self.channels: return load_channels(fn, self.channels)
         try: src = as_cached(fn, self.source_max_size) if self.source_max_size else fn
         except Exception as e: raise OSError(f"{fn}: cannot read image ({type(e).__name__}: {e})") from e
         return PILImageRGB.create(src)
 
     def item_tfms(self):
+        "Centre crop (when `crop` < 1) and resize: the item transforms of every loader"
         return [*([CenterCrop(self.crop)] if self.crop < 1 else []), Resize(self.size, method=self.resize)]
 
-    def normalize(self): return Normalize.from_stats(self.mean, self.std)
+    def normalize(self):
+        "The loaders' fastai `Normalize`"
+        return Normalize.from_stats(self.mean, self.std)
 
     def to_input(self, xb:Tensor) -> Tensor:
         "A uint8 image batch (N, C, H, W) as the model's input: scaled to [0, 1] and normalised as the loaders do"
@@ -96,15 +99,9 @@ class Preprocess:
         return norm(TensorImage(xb.float()/255).to(norm.mean.device)).as_subclass(Tensor)
 
     def to_dict(self):
-        return dict(
-            size=self.size,
-            crop=self.crop,
-            source_max_size=self.source_max_size,
-            mean=self.mean,
-            std=self.std,
-            resize=self.resize,
-            channels=self.channels,
-        )
+        "The arguments that rebuild it (a model folder's `model.json` stores them)"
+        return {k: getattr(self, k) for k in ('size', 'crop', 'source_max_size', 'mean', 'std', 'resize', 'channels')}
+
     def __repr__(self): return f"Preprocess({', '.join(f'{k}={v}' for k, v in self.to_dict().items())})"
 
 # %% ../nbs/07_dataloaders.ipynb #a76290d6
@@ -134,32 +131,26 @@ def group_of(path:Path, # dataset folder (original or cache) that notebook 05 pr
 def dataset_stats(files:list, # image files (a sample is enough)
                   n:int=256, # how many to sample
                   size:int=64, # images are resized to this for speed
-                  seed:int=42, # sampling seed
+                  seed:int|None=None, # sampling seed (default: settings' `seed`)
                   open:Callable=load_rgb, # file -> PIL image (e.g. `Preprocess.open`)
                  )->tuple:
     "Per-channel (mean, std) in [0,1] units over a random sample of `files`"
-    def px(f):
+    def pixels(f):
         try: a = np.asarray(open(f).resize((size,size)), dtype=np.float32)/255
         except OSError: return None   # unreadable files do not count
         return a.reshape(-1, a.shape[-1] if a.ndim == 3 else 1)
-
-    px = np.concatenate(
-        [
-            a
-            for f in np.random.default_rng(seed).permutation(np.array(files, dtype=object))[:n]
-            if (a := px(f)) is not None
-        ]
-    )
+    sample = np.random.default_rng(ifnone(seed, get_settings().seed)).permutation(np.array(files, dtype=object))[:n]
+    px = np.concatenate([a for a in map(pixels, sample) if a is not None])
     return tuple(px.mean(0).round(4).tolist()), tuple(px.std(0).round(4).tolist())
 
+# %% ../nbs/07_dataloaders.ipynb #a314f2c4
 def norm_stats(stats=None, # (mean,std), a timm arch name, a model with `pretrained_cfg`, or None for dataset statistics
                files:list|None=None, # training files, used when `stats` is None
               )->tuple:
     "(mean, std) for `Normalize`: from a pretrained model's timm config when given, else measured on `files`"
+    import timm
     if isinstance(stats, (tuple,list)): return tuple(stats[0]), tuple(stats[1])
     if isinstance(stats, str):
-        import timm
-
         cfg = timm.get_pretrained_cfg(stats)
         if cfg is None: raise ValueError(f"timm has no pretrained config for {stats!r}")
         return tuple(cfg.mean), tuple(cfg.std)
@@ -171,30 +162,25 @@ def norm_stats(stats=None, # (mean,std), a timm arch name, a model with `pretrai
     return dataset_stats(files)
 
 # %% ../nbs/07_dataloaders.ipynb #1916fd5c
-def _per_class(files, n, seed):
-    "At most `n` files per class (parent folder), sampled with `seed`"
-    if n is None: return L(files)
-    df = pd.DataFrame({'f': list(files), 'y': [parent_label(f) for f in files]})
-    return L(
-        df.groupby('y', group_keys=False).apply(lambda d: d.sample(min(n, len(d)), random_state=seed))['f'].tolist()
-    )
-
-
 def dedup_list(path:Path, # dataset folder (original or cache)
               )->set|None:
     "The test files without a copy in train, from notebook 04's `test_dedup.txt`, or `None` when there is none"
     md = meta_dir(path)
-    return (
-        None
-        if md is None or not (md / 'test_dedup.txt').exists()
-        else {Path(path) / r for r in (md / 'test_dedup.txt').read_text().split()}
-    )
+    if md is None or not (md/'test_dedup.txt').exists(): return None
+    return {Path(path)/r for r in (md/'test_dedup.txt').read_text().split()}
 
+# %% ../nbs/07_dataloaders.ipynb #73f49cd3
+def _per_class(files, n, seed):
+    "At most `n` files per class (parent folder), sampled with `seed`"
+    if n is None: return L(files)
+    df = pd.DataFrame({'f': list(files), 'y': [parent_label(f) for f in files]})
+    pick = lambda d: d.sample(min(n, len(d)), random_state=seed)
+    return L(df.groupby('y', group_keys=False).apply(pick)['f'].tolist())
 
 def test_files(path:Path, # dataset folder (original or cache)
                dedup:bool=False, # only test images without a copy in train (`dedup_list`)
                n_per_class:int|None=None, # subsample (for quick runs)
-               seed:int=42, # sampling seed
+               seed:int|None=None, # sampling seed (default: settings' `seed`)
                bad:set=frozenset(), # files to leave out
                known:list|None=None, # classes the model knows: other test images are left out
               )->L:
@@ -205,24 +191,24 @@ def test_files(path:Path, # dataset folder (original or cache)
         if keep is None: raise MissingInput(f"{path}: no test_dedup.txt; run cns_tissue_prepare first")
         fs = [f for f in fs if f in keep]
     fs = [f for f in fs if f not in bad and (known is None or parent_label(f) in known)]
-    return _per_class(sorted(fs), n_per_class, seed)
+    return _per_class(sorted(fs), n_per_class, ifnone(seed, get_settings().seed))
 
 # %% ../nbs/07_dataloaders.ipynb #01eb3617
 SPLIT_CHOICES = ('folders', 'regroup')
 
 def split_files(path:Path, # dataset folder (original or cache)
-                split:str='folders', # 'folders' (train/, test/) or 'regroup' (notebook 04's split.csv)
+                split:str|None=None, # 'folders' (train/, test/) or 'regroup' (split.csv); default: settings' `split`
                )->tuple:
     "`(train files, test files)` of the dataset's own folders, or of the copy-group re-split"
+    split = ifnone(split, get_settings().split)
     if split not in SPLIT_CHOICES: raise UserError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {split!r}")
     if split == 'folders': return image_files(Path(path)/'train'), test_files(path)
     md = meta_dir(Path(path))
-    if md is None or not (md / 'split.csv').exists():
+    if md is None or not (md/'split.csv').exists():
         raise MissingInput(f"{path}: no split.csv; run cns_tissue_prepare NAME --regroup first")
     df = pd.read_csv(md/'split.csv')
-    return tuple(
-        L(sorted(Path(path) / r for r in df[df.split == s].rel if (Path(path) / r).exists())) for s in ('train', 'test')
-    )
+    files = lambda s: L(sorted(Path(path)/r for r in df[df.split == s].rel if (Path(path)/r).exists()))
+    return files('train'), files('test')
 
 # %% ../nbs/07_dataloaders.ipynb #9539a40c
 def preload_limit() -> int:
@@ -231,13 +217,15 @@ def preload_limit() -> int:
     except (ValueError, OSError, AttributeError): avail = 2**32
     return min(2**31, avail//4)
 
+# %% ../nbs/07_dataloaders.ipynb #769f7d07
 class ItemStore:
-    "Images read, cropped and resized once (`Preprocess`), kept as one `uint8` array; called with a file, returns its image"
-
+    "Images read, cropped and resized once (`Preprocess`) into one `uint8` array; called with a file, returns its image"
     def __init__(self, files, # image files
                  prep:Preprocess): # how each becomes an item
-        tfm, self.index = Pipeline(prep.item_tfms(), split_idx=1), {Path(f): i for i, f in enumerate(files)}
+        tfm = Pipeline(prep.item_tfms(), split_idx=1)
+        self.index = {Path(f): i for i, f in enumerate(files)}
         self.data = np.stack([np.asarray(tfm(prep.open(f))) for f in progress_bar(list(files), leave=False)])
+
     def __call__(self, f): return PILImageRGB(Image.fromarray(self.data[self.index[Path(f)]]))
     def __len__(self): return len(self.index)
 
@@ -251,71 +239,51 @@ def default_workers(preloaded:bool, # images decoded into memory (`ItemStore`)
     return 0 if preloaded and not torch.cuda.is_available() and defaults.cpus <= 2 else defaults.cpus
 
 # %% ../nbs/07_dataloaders.ipynb #c9899979
-def get_dls(
-    source: str | Path = None,  # dataset name (uses the 00 cache for `size` when present) or folder with train/, test/
-    size: int = 128,  # images are resized (squished) to size x size
-    bs: int = None,  # batch size
-    valid_pct: float = None,  # validation fraction of train/, stratified by class
-    seed: int = None,  # split/sampling seed
-    groups: dict
-    | str
-    | None = 'copies',  # file -> group; 'copies': notebook 04's copy groups when present; None: plain split
-    stats=None,  # normalisation: (mean,std), timm arch name or model; None = dataset statistics
-    augs: str | list = 'default',  # a preset of `AUGS` or a list of transforms
-    n_per_class: int | None = None,  # use at most this many images per class (train and test) -- quick runs
-    bad: set = None,  # unreadable files to leave out (default: `bad_files(path)`, decode-checking when 05's report is missing)
-    crop: float = None,  # keep the central `crop` of each side before resizing (1 = whole image)
-    split: str = None,  # 'folders': the dataset's own train/ and test/; 'regroup': notebook 04's re-split by copy groups (split.csv)
-    preload: bool = None,  # decode the images once into memory (`ItemStore`); None: when they fit in `preload_limit()`
-    valid: set | None = None,  # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
-    **kwargs,  # passed to `DataBlock.dataloaders` (num_workers: default `default_workers`, device, ...)
-) -> DataLoaders:
+def get_dls(source:str|Path=None, # dataset name (uses notebook 05's cache for `size` when present) or folder
+            size:int=128, # images are resized (squished) to size x size
+            bs:int=None, # batch size (default: settings' `bs`)
+            valid_pct:float=None, # validation fraction of train/, stratified by class (default: settings' `valid_pct`)
+            seed:int=None, # split/sampling seed (default: settings' `seed`)
+            groups:dict|str|None='copies', # file -> group; 'copies': notebook 04's copy groups; None: plain split
+            stats=None, # normalisation: (mean,std), timm arch name or model; None = dataset statistics
+            augs:str|list=None, # a preset of `AUGS` or a list of transforms (default: settings' `augs`)
+            n_per_class:int|None=None, # use at most this many images per class (train and test) -- quick runs
+            bad:set=None, # unreadable files to leave out (default: `bad_files(path)`)
+            crop:float=None, # keep the central `crop` of each side before resizing (default: settings' `crop`)
+            split:str=None, # 'folders' or 'regroup', see `split_files` (default: settings' `split`)
+            preload:bool=None, # decode the images once into memory (`ItemStore`); None: when they fit
+            valid:set|None=None, # hold out exactly these `train/CLASS/FILE` keys (e.g. another run's validation images)
+            **kwargs, # passed to `DataBlock.dataloaders` (num_workers: default `default_workers`, device, ...)
+           )->DataLoaders:
     "fastai `DataLoaders` (train/valid split of train/) with a held-out labelled `dls.test` loader"
     cfg = get_settings()
-    bs, valid_pct, seed, crop, split = (
-        ifnone(v, cfg[k])
-        for v, k in zip((bs, valid_pct, seed, crop, split), ('bs', 'valid_pct', 'seed', 'crop', 'split'))
-    )
+    bs, valid_pct, seed = ifnone(bs, cfg.bs), ifnone(valid_pct, cfg.valid_pct), ifnone(seed, cfg.seed)
+    crop, split, augs = ifnone(crop, cfg.crop), ifnone(split, cfg.split), ifnone(augs, cfg.augs)
     path = data_source(source or cfg.dataset, math.ceil(size/crop))   # a cache large enough for the crop
     files, tfiles = split_files(path, split)
     files, tfiles = _per_class(files, n_per_class, seed), _per_class(tfiles, n_per_class, seed)
-    bad = bad_files(path, list(files)+list(tfiles)) if bad is None else bad
+    bad = bad_files(path, [*files, *tfiles]) if bad is None else bad
     if bad:
-        print(
-            f"excluding {len(bad)} unreadable file(s): "
-            + ', '.join(str(b) for b in sorted(bad)[:20])
-            + (' ...' if len(bad) > 20 else '')
-        )
-    files = files.filter(lambda f: f not in bad)
+        shown = ', '.join(os.path.relpath(b, path) for b in sorted(bad)[:20])
+        print(f"excluding {len(bad)} unreadable file(s): {shown}{' ...' if len(bad) > 20 else ''}")
+    files, known = files.filter(lambda f: f not in bad), tfiles.filter(lambda f: f not in bad)
     if not files: raise MissingInput(f"{path/'train'}: no readable images (expected train/CLASS/*.jpg)")
     if valid is not None: _split_as(files, valid)   # checked before any image is decoded
     prep = Preprocess(size, crop, cache_size(path), *norm_stats(stats, files))
     g = group_of(path) if groups == 'copies' else groups
     item_augs, batch_augs = split_augs(get_augs(augs))
-    known = tfiles.filter(lambda f: f not in bad)
     if preload is None: preload = (len(files) + len(known))*size*size*3 <= preload_limit()
     store = ItemStore([*files, *known], prep) if preload else None
-    dblock = DataBlock(
-        blocks=(
-            TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor),
-            CategoryBlock,
-        ),
-        get_y=parent_label,
-        splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
-        item_tfms=[*([] if store else prep.item_tfms()), *item_augs],
-        batch_tfms=[*batch_augs, prep.normalize()],
-    )
+    x_block = TransformBlock(type_tfms=store or partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor)
+    dblock = DataBlock(blocks=(x_block, CategoryBlock), get_y=parent_label,
+                       splitter=partial(split_items, valid_pct=valid_pct, seed=seed, groups=g, valid=valid),
+                       item_tfms=[*([] if store else prep.item_tfms()), *item_augs],
+                       batch_tfms=[*batch_augs, prep.normalize()])
     dls = dblock.dataloaders(files, bs=bs, path=path, **{'num_workers': default_workers(store is not None), **kwargs})
-    known = known.filter(lambda f: parent_label(f) in dls.vocab)
-    dls.test = dls.test_dl(known, with_labels=True)
-    dls.prep, dls.excluded, dls.grouped, dls.split, dls.preloaded = (
-        prep,
-        sorted(bad),
-        g is not None,
-        split,
-        store is not None,
-    )
-    dls.unknown_test = [f for f in tfiles if f not in bad and parent_label(f) not in dls.vocab]
+    dls.test = dls.test_dl(known.filter(lambda f: parent_label(f) in dls.vocab), with_labels=True)
+    dls.unknown_test = [f for f in known if parent_label(f) not in dls.vocab]
+    dls.prep, dls.excluded, dls.grouped, dls.split = prep, sorted(bad), g is not None, split
+    dls.preloaded = store is not None
     return dls
 
 # %% ../nbs/07_dataloaders.ipynb #a0b0da4f

@@ -1,4 +1,4 @@
-"""Find copies of the same image field anywhere in a dataset -- rotated, zoomed, stretched, flipped, cropped, re-encoded -- group them, and measure on every run how many copies the check finds and how often it is fooled.
+"""Find copies of one image field anywhere in a dataset, and measure how well the check finds them.
 
 Docs: https://cns-tissue.github.io/cns_tissue/copy_check.html.md"""
 
@@ -14,20 +14,22 @@ from PIL import Image
 from fastcore.parallel import parallel
 from fastprogress.fastprogress import progress_bar
 from .images import to_rgb
+from .stats import group_split
 
 # %% auto #0
-__all__ = ['MIRROR', 'CONTROL', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores', 'verify_matches',
-           'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index', 'query_matches',
-           'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups', 'regroup_split',
-           'check_copies', 'plot_copy_pairs']
+__all__ = ['MIRROR', 'CONTROL', 'METHOD', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores',
+           'verify_matches', 'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index',
+           'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups',
+           'regroup_split', 'check_copies', 'plot_copy_pairs']
 
-# %% ../nbs/04_copy_check.ipynb #b067ec11
+# %% ../nbs/04_copy_check.ipynb #dacf0c92
 def gray(fn, # image file
          max_size:int=256 # longest side after shrinking
         ) -> np.ndarray:
     "8-bit grayscale array of image `fn`, shrunk so its longest side is at most `max_size`"
     return np.asarray(to_rgb(Image.open(fn), max_size).convert('L'))
 
+# %% ../nbs/04_copy_check.ipynb #24079ef7
 def sift_features(fn, # image file
                   n:int=800, # keypoints kept, strongest first
                   max_size:int=256 # longest side the image is shrunk to
@@ -58,11 +60,8 @@ def tentative_matches(fa:tuple, # `(kp, desc)` of image a, as from `sift_feature
     bf, out = cv2.BFMatcher(cv2.NORM_L2), []
     for m in (False, True):
         ms = bf.knnMatch(rootsift(da[:, MIRROR] if m else da), rootsift(db), k=2) if len(da) and len(db) > 1 else []
-        out += [
-            (ka[x.queryIdx, :2], kb[x.trainIdx, :2], m)
-            for x, y in (o for o in ms if len(o) == 2)
-            if x.distance < ratio * y.distance
-        ]
+        good = [(x, y) for x, y in (o for o in ms if len(o) == 2) if x.distance < ratio*y.distance]
+        out += [(ka[x.queryIdx, :2], kb[x.trainIdx, :2], m) for x, y in good]
     if not out: return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32), np.zeros(0, bool)
     pa, pb, mir = zip(*out)
     return np.float32(pa), np.float32(pb), np.array(mir)
@@ -73,7 +72,7 @@ def aligned_scores(ga:np.ndarray, # grayscale image a
                    A:np.ndarray, # 2x3 affine map from a's pixel coordinates to b's
                    band:tuple=(1., 3.) # the band-pass: difference of Gaussian blurs with these sigmas
                   ) -> dict:
-    "Band-pass correlation `score`, blurred correlation `ncc` and `overlap` (fraction of the smaller field) of a and b aligned by `A`"
+    "`score` (band-pass correlation), `ncc` (blurred correlation) and `overlap` of images a and b aligned by `A`"
     if abs(np.linalg.det(A[:, :2])) < 1: ga, gb, A = gb, ga, cv2.invertAffineTransform(A)   # b is the zoomed one
     s = np.linalg.svd(A[:, :2], compute_uv=False)
     ga, gb = np.float32(ga), np.float32(gb)
@@ -83,11 +82,9 @@ def aligned_scores(ga:np.ndarray, # grayscale image a
     m = cv2.erode(inside.astype(np.uint8), np.ones((5, 5))) > 0
     r = dict(score=0., ncc=0., overlap=float(inside.sum()*np.prod(s)/gb.size))
     if m.sum() < 400: return r
-
     def corr(x, y):
         x, y = x[m] - x[m].mean(), y[m] - y[m].mean()
-        return float((x * y).sum() / (np.sqrt((x * x).sum() * (y * y).sum()) + 1e-6))
-
+        return float((x*y).sum()/(np.sqrt((x*x).sum()*(y*y).sum()) + 1e-6))
     G = lambda x, sd: cv2.GaussianBlur(x, (0, 0), sd)
     r['ncc'] = corr(G(ga, band[0]), G(wb, band[0]))
     r['score'] = corr(G(ga, band[0]) - G(ga, band[1]), G(wb, band[0]) - G(wb, band[1]))
@@ -102,28 +99,20 @@ def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    min_inliers:int=5, # RANSAC inliers needed to score a map
                    min_overlap:float=0.4 # shared field needed, as a fraction of the smaller image
                   ) -> dict:
-    "Inliers, scores and map parameters of the best affine map between two images (`score` 0 when no map passes the gates)"
+    "Inliers, scores and parameters of the best affine map between two images (`score` 0 if none passes the gates)"
     best = dict(inliers=0, score=0., ncc=0., overlap=0., zoom=np.nan, aniso=np.nan, mirrored=False)
+    ok = lambda d: d['inliers'] >= min_inliers and d['overlap'] >= min_overlap
     for m in (False, True):
         s = mirrored == m
         if s.sum() < 4: continue
-        A, inl = cv2.estimateAffine2D(
-            pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=4000, confidence=0.999
-        )
+        A, inl = cv2.estimateAffine2D(pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=4000,
+                                      confidence=0.999)
         n = 0 if A is None or (np.linalg.det(A[:, :2]) < 0) != m else int(inl.sum())
         if n < min_inliers and n <= best['inliers']: continue
         sv = np.linalg.svd(A[:, :2], compute_uv=False)
-        r = dict(
-            inliers=n,
-            zoom=float(np.sqrt(sv[0] * sv[1])),
-            aniso=float(sv[0] / sv[1]),
-            mirrored=m,
-            score=0.0,
-            ncc=0.0,
-            overlap=0.0,
-        )
+        r = dict(inliers=n, zoom=float(np.sqrt(sv[0]*sv[1])), aniso=float(sv[0]/sv[1]), mirrored=m,
+                 score=0., ncc=0., overlap=0.)
         if n >= min_inliers and sv[1] > 0.2 and sv[0] < 5 and sv[0]/sv[1] < 5: r.update(aligned_scores(ga, gb, A))
-        ok = lambda d: d['inliers'] >= min_inliers and d['overlap'] >= min_overlap
         if (ok(r), r['score'], r['inliers']) > (ok(best), best['score'], best['inliers']): best = r
     if best['overlap'] < min_overlap: best['score'] = 0.
     return best
@@ -133,7 +122,7 @@ def compare_images(a, # image file
                    b, # image file
                    max_size:int=256 # longest side the images are shrunk to
                   ) -> dict:
-    "Verify whether images `a` and `b` are copies: inliers, `score` (band-pass correlation once aligned), overlap, zoom, stretch"
+    "Whether files `a` and `b` are copies: inliers, `score` (aligned band-pass correlation), overlap, zoom, stretch"
     fa, fb = sift_features(a, max_size=max_size), sift_features(b, max_size=max_size)
     return verify_matches(*tentative_matches(fa, fb), gray(a, max_size), gray(b, max_size))
 
@@ -141,41 +130,30 @@ def compare_images(a, # image file
 CONTROL = dict(rotation=(0, 360), zoom=(1, 2), stretch=(1, 2), flip=0.5, min_overlap=0.5, jpeg=(70, 95),
                brightness=0.1, contrast=0.1, saturation=0.1, hue=5)
 
-def random_affine(
-    rng: np.random.Generator,  # random generator
-    h: int,
-    w: int,  # image height and width
-    rotation=(0, 360),
-    zoom=(1, 2),
-    stretch=(1, 2),
-    flip=0.5,
-    min_overlap=0.5,
-    **_,  # ranges, as in `CONTROL`
-) -> tuple:
+def random_affine(rng:np.random.Generator, # random generator
+                  h:int, # image height
+                  w:int, # image width
+                  rotation=(0, 360), # degrees
+                  zoom=(1, 2), # scale factor
+                  stretch=(1, 2), # ratio of the scales along two perpendicular axes
+                  flip=0.5, # probability of a mirror image
+                  min_overlap=0.5, # fraction of the copy's field that stays inside the source
+                  **_ # the other keys of `CONTROL`
+                 ) -> tuple:
     "Random 2x3 map from source to copy pixels, and its parameters"
     R = lambda a: np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    th, ph, z, st, fl = (
-        np.radians(rng.uniform(*rotation)),
-        rng.uniform(0, np.pi),
-        rng.uniform(*zoom),
-        rng.uniform(*stretch),
-        rng.random() < flip,
-    )
+    th, ph = np.radians(rng.uniform(*rotation)), rng.uniform(0, np.pi)
+    z, st, fl = rng.uniform(*zoom), rng.uniform(*stretch), rng.random() < flip
     M = z*R(th) @ R(ph) @ np.diag([np.sqrt(st), 1/np.sqrt(st)]) @ R(-ph) @ np.diag([-1. if fl else 1., 1.])
-    grid = (
-        np.stack(np.meshgrid(np.arange(4, w, 8) - w / 2, np.arange(4, h, 8) - h / 2), -1).reshape(-1, 2)
-        @ np.linalg.inv(M).T
-    )
-    for _ in range(
-        1000
-    ):  # where the copy's centre falls in the source: anywhere that keeps min_overlap of the copy inside
+    px = np.stack(np.meshgrid(np.arange(4, w, 8) - w/2, np.arange(4, h, 8) - h/2), -1).reshape(-1, 2)
+    grid = px @ np.linalg.inv(M).T   # every 8th pixel of the copy, in source coordinates around the copy's centre
+    for _ in range(1000):   # where the copy's centre falls in the source: anywhere that keeps min_overlap of it inside
         c = rng.uniform([0, 0], [w, h])
         p = grid + c
         ov = float(((p >= 0) & (p < [w, h])).all(1).mean())
         if ov >= min_overlap: break
-    return np.hstack([M, (np.array([w / 2, h / 2]) - M @ c)[:, None]]), dict(
-        rotation=float(np.degrees(th)), zoom=z, stretch=st, flip=bool(fl), overlap=ov
-    )
+    A = np.hstack([M, (np.array([w/2, h/2]) - M @ c)[:, None]])
+    return A, dict(rotation=float(np.degrees(th)), zoom=z, stretch=st, flip=bool(fl), overlap=ov)
 
 # %% ../nbs/04_copy_check.ipynb #5cf0abbe
 def random_copy(im:np.ndarray, # RGB image array
@@ -190,23 +168,19 @@ def random_copy(im:np.ndarray, # RGB image array
     hsv[..., 0] = (hsv[..., 0] + rng.uniform(-c['hue'], c['hue'])/2) % 180   # OpenCV hue is in 2-degree steps
     hsv[..., 1] *= 1 + rng.uniform(-c['saturation'], c['saturation'])
     x = cv2.cvtColor(np.clip(hsv, 0, 255).astype(np.uint8), cv2.COLOR_HSV2RGB).astype(np.float32)
-    x = (
-        (x - x.mean()) * (1 + rng.uniform(-c['contrast'], c['contrast']))
-        + x.mean()
-        + 255 * rng.uniform(-c['brightness'], c['brightness'])
-    )
+    m = x.mean()
+    k, shift = 1 + rng.uniform(-c['contrast'], c['contrast']), 255*rng.uniform(-c['brightness'], c['brightness'])
+    x = (x - m)*k + m + shift
     q, buf = int(rng.integers(c['jpeg'][0], c['jpeg'][1] + 1)), io.BytesIO()
     Image.fromarray(np.clip(x, 0, 255).astype(np.uint8)).save(buf, format='JPEG', quality=q)
     return buf.getvalue(), {**p, 'jpeg': q, 'A': A.round(4).tolist()}
 
 # %% ../nbs/04_copy_check.ipynb #4f89d9ae
 def _faiss():
-    try:
-        import faiss
-
-        return faiss
-    except ImportError:
-        raise ImportError("the copy check needs faiss: `pip install faiss-cpu`") from None
+    "The faiss module, or an error that says how to install it"
+    try: import faiss
+    except ImportError: raise ImportError("the copy check needs faiss: `pip install faiss-cpu`") from None
+    return faiss
 
 @contextmanager
 def _threads(n_faiss:int=None):
@@ -226,27 +200,19 @@ def feature_cache(paths:list, # image files
                   progress:bool=True, # show a progress bar
                   **kwargs # passed to `sift_features`
                  ) -> dict:
-    "`kp`, `desc` (all images' features, concatenated), `off` (image i owns rows off[i]:off[i+1]) and `computed` (images extracted now)"
+    "`kp`, `desc` (all features, concatenated), `off` (image i owns rows off[i]:off[i+1]), `computed` (extracted now)"
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
     keys = [f'{Path(p).resolve()}|{(s := Path(p).stat()).st_size}|{s.st_mtime_ns}|{kwargs}' for p in paths]
     old = {}
     if (cache/'keys.json').exists():
         kp, de, off = (np.load(cache/f'{k}.npy') for k in ('kp', 'desc', 'off'))
-        old = {
-            k: (kp[off[i] : off[i + 1]], de[off[i] : off[i + 1]])
-            for i, k in enumerate(json.loads((cache / 'keys.json').read_text()))
-        }
+        names = json.loads((cache/'keys.json').read_text())
+        old = {k: (kp[off[i]:off[i+1]], de[off[i]:off[i+1]]) for i, k in enumerate(names)}
     todo = [i for i, k in enumerate(keys) if k not in old]
     with _threads():
-        new = parallel(
-            sift_features,
-            [paths[i] for i in todo],
-            n_workers=n_workers,
-            chunksize=16,
-            progress=progress and len(todo) > 50,
-            **kwargs,
-        )
+        new = parallel(sift_features, [paths[i] for i in todo], n_workers=n_workers, chunksize=16,
+                       progress=progress and len(todo) > 50, **kwargs)
     feats = [old.get(k) for k in keys]
     for i, f in zip(todo, new): feats[i] = f
     r = dict(kp=np.concatenate([f[0] for f in feats]), desc=np.concatenate([f[1] for f in feats]),
@@ -260,18 +226,20 @@ def feature_cache(paths:list, # image files
 def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images
                 seed:int=0, # sampling seed of the training descriptors
                 n_threads:int=1, # faiss threads for adding the descriptors
-                n_train:int=60000, # descriptors used to train PCA and the codebooks
-                bs:int=200000 # descriptors added per batch (bounds the memory)
+                n_train:int=60000, # descriptors sampled to train PCA and the codebooks (at least 39 per list)
+                add_batch:int=200000 # descriptors added per batch (bounds the memory)
                ):
-    "faiss index of RootSIFT descriptors: PCA to 32 dims, inverted file with about sqrt(n) lists, 4-bit PQ, re-ranked with 8-bit codes"
-    faiss, nlist = _faiss(), int(np.clip(2**round(np.log2(np.sqrt(len(desc)))), 16, 16384))
+    "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) inverted lists, 4-bit PQ codes re-ranked with 8-bit ones"
+    faiss, n = _faiss(), len(desc)
+    nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
+    nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))   # faiss wants 39 training points per list
     ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},PQ16x4fsr,Refine(SQ8)')
     faiss.extract_index_ivf(ix).cp.niter = 10
-    ix.k_factor = 2  # re-rank twice as many neighbours as asked, with the finer codes
-    with _threads(1):
-        ix.train(rootsift(desc[np.random.default_rng(seed).choice(len(desc), min(n_train, len(desc)), replace=False)]))
-    with _threads(n_threads if len(desc) > bs else 1):
-        for i in range(0, len(desc), bs): ix.add(rootsift(desc[i:i+bs]))
+    ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
+    sample = np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False)
+    with _threads(1): ix.train(rootsift(desc[sample]))
+    with _threads(n_threads if n > add_batch else 1):
+        for i in range(0, n, add_batch): ix.add(rootsift(desc[i:i+add_batch]))
     return ix
 
 # %% ../nbs/04_copy_check.ipynb #b8c2d161
@@ -311,24 +279,26 @@ def wgc_votes(m:pd.DataFrame, # tentative matches from `query_matches`
     dsc = np.log2(kp[ko, 2]/kp[kq, 2])
     pair, na = (m.q.values.astype(np.int64)*(m.o.max() + 1) + m.o.values)*2 + mir, int(round(360/angle_bin))
     best = []
-    for sa in (0, .5):
+    for sa in (0, .5):   # four grids of bins, shifted by half a bin
         for ss in (0, .5):
-            b = (np.floor(dth / angle_bin + sa).astype(np.int64) % na) * 100 + np.clip(
-                np.floor(dsc / scale_bin + ss + 50), 0, 99
-            ).astype(np.int64)
-            u, c = np.unique(pair*2000 + b, return_counts=True)
+            ang = np.floor(dth/angle_bin + sa).astype(np.int64) % na
+            sc = np.clip(np.floor(dsc/scale_bin + ss + 50), 0, 99).astype(np.int64)
+            u, c = np.unique(pair*2000 + ang*100 + sc, return_counts=True)
             best.append(pd.DataFrame({'p': u//4000, 'votes': c}))
     v = pd.concat(best).groupby('p').votes.max()
     return pd.DataFrame({'q': v.index//(m.o.max() + 1), 'o': v.index % (m.o.max() + 1), 'votes': v.values})
 
 # %% ../nbs/04_copy_check.ipynb #b0a76573
+_AGG = dict(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))   # one row per pair
+
 def retrieve(ix, # index from `build_index`
              f:dict, # features from `feature_cache`
              labels:np.ndarray, # class per image; `None` for images not to be used as negatives (the controls)
              top:int=20, # partners kept per image
              min_votes:int=3, # votes a partner needs
              block:int=1000, # query images per block
-             progress:bool=True, **kwargs # passed to `query_matches`
+             progress:bool=True, # show a progress bar
+             **kwargs # passed to `query_matches`
             ) -> tuple:
     "Candidate pairs `(a, b, votes, cand, neg)` and their tentative matches `(a, b, ka, kb, mirrored)`"
     n, pairs, matches = len(f['off']) - 1, [], []
@@ -337,36 +307,19 @@ def retrieve(ix, # index from `build_index`
         m = query_matches(ix, f['desc'], f['off'], range(s, min(s + block, n)), **kwargs)
         v = wgc_votes(m, f['kp']).sort_values(['q', 'votes'], ascending=[True, False])
         c = v[v.votes >= min_votes].groupby('q').head(top).assign(cand=True, neg=False)
-        o = (
-            v[pd.notna(lab[v.q]) & pd.notna(lab[v.o]) & (lab[v.q] != lab[v.o])]
-            .groupby('q')
-            .head(1)
-            .assign(cand=False, neg=True)
-        )
-        keep = (
-            pd.concat([c, o])
-            .groupby(['q', 'o'], as_index=False)
-            .agg(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))
-        )
+        other = pd.notna(lab[v.q]) & pd.notna(lab[v.o]) & (lab[v.q] != lab[v.o])
+        o = v[other].groupby('q').head(1).assign(cand=False, neg=True)
+        keep = pd.concat([c, o]).groupby(['q', 'o'], as_index=False).agg(**_AGG)
         pairs.append(keep)
         matches.append(m.merge(keep[['q', 'o']]))
     p, m = pd.concat(pairs), pd.concat(matches)
-    sw = p.q > p.o
-    p = pd.DataFrame(
-        {'a': np.where(sw, p.o, p.q), 'b': np.where(sw, p.q, p.o), 'votes': p.votes, 'cand': p.cand, 'neg': p.neg}
-    )
-    p = p.groupby(['a', 'b'], as_index=False).agg(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))
+    sw = p.q > p.o   # each pair once, as a < b
+    p = pd.DataFrame({'a': np.where(sw, p.o, p.q), 'b': np.where(sw, p.q, p.o), 'votes': p.votes, 'cand': p.cand,
+                      'neg': p.neg}).groupby(['a', 'b'], as_index=False).agg(**_AGG)
     sw = (m.q > m.o).values
-    m = pd.DataFrame(
-        {
-            'a': np.where(sw, m.o, m.q),
-            'b': np.where(sw, m.q, m.o),
-            'ka': np.where(sw, m.ko, m.kq),
-            'kb': np.where(sw, m.kq, m.ko),
-            'mirrored': m.mirrored.values,
-        }
-    ).drop_duplicates(['ka', 'kb', 'mirrored'])
-    return p, m
+    m = pd.DataFrame({'a': np.where(sw, m.o, m.q), 'b': np.where(sw, m.q, m.o), 'ka': np.where(sw, m.ko, m.kq),
+                      'kb': np.where(sw, m.kq, m.ko), 'mirrored': m.mirrored.values})
+    return p, m.drop_duplicates(['ka', 'kb', 'mirrored'])
 
 # %% ../nbs/04_copy_check.ipynb #6cfd48f1
 def _verify_chunk(items, paths, max_size=256, **kwargs):
@@ -394,18 +347,12 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
     P, mir = np.stack([kp[m.ka.values, :2], kp[m.kb.values, :2]], 1), m.mirrored.values
     items = [(int(x//len(paths)), int(x % len(paths)), P[s:e, 0], P[s:e, 1], mir[s:e]) for x, s, e in zip(u, st, en)]
     with _threads():
-        res = parallel(
-            _verify_chunk,
-            [items[i : i + chunk] for i in range(0, len(items), chunk)],
-            paths=[str(p) for p in paths],
-            n_workers=n_workers,
-            progress=progress and len(items) > chunk,
-            **kwargs,
-        )
+        res = parallel(_verify_chunk, [items[i:i+chunk] for i in range(0, len(items), chunk)],
+                       paths=[str(p) for p in paths], n_workers=n_workers, progress=progress and len(items) > chunk,
+                       **kwargs)
     r = pd.DataFrame([o for c in res for o in c]).assign(a=u//len(paths), b=u % len(paths))
-    return pairs.merge(r, on=['a', 'b'], how='left').fillna(
-        {'inliers': 0, 'score': 0.0, 'ncc': 0.0, 'overlap': 0.0, 'mirrored': False}
-    )
+    unverified = {'inliers': 0, 'score': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False}
+    return pairs.merge(r, on=['a', 'b'], how='left').fillna(unverified)
 
 # %% ../nbs/04_copy_check.ipynb #cf310cac
 def pick_threshold(pos, # scores of the positive control
@@ -435,33 +382,28 @@ def copy_groups(copies:pd.DataFrame, # pairs `a`, `b` (rel paths) with a boolean
 
 # %% ../nbs/04_copy_check.ipynb #5dfb9c26
 def regroup_split(groups:pd.DataFrame, # `copy_groups` output (`rel`, `label`, `group`)
-                  test_frac:float=0.2, # fraction of images for test
-                  seed:int=42 # shuffling seed
+                  test_frac:float|None=None, # fraction of images for test (default: settings' `valid_pct`)
+                  seed:int|None=None, # shuffling seed (default: settings' `seed`)
                  ) -> pd.DataFrame:
     "`rel`, `label`, `group` and the new `split` ('train' or 'test'), with every copy group on one side"
-    from sklearn.model_selection import StratifiedGroupKFold
-    k = max(2, round(1/test_frac))
-    cv = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    _, te = next(cv.split(groups, groups.label, groups.group))
+    _, te = group_split(groups.label.values, groups.group.values, test_frac, seed)
     r = groups[['rel', 'label', 'group']].reset_index(drop=True).assign(split='train')
     r.loc[te, 'split'] = 'test'
     return r
 
 # %% ../nbs/04_copy_check.ipynb #2964e958
 def _controls(img_root, files, out, n, seed, max_size=256):
-    "Write `n` control copies of train images into `out/controls`; returns (their paths, source row numbers, parameters)"
-    d = Path(out) / 'controls'
+    "Write `n` control copies of train images to `out/controls`: (their paths, source row numbers, parameters)"
+    d = Path(out)/'controls'
     d.mkdir(parents=True, exist_ok=True)
     tr = np.where(files.split.values == 'train')[0]
     src = np.sort(np.random.default_rng(seed).choice(tr, min(n, len(tr)), replace=False))
     paths, prm = [], []
     for i, s in enumerate(src):
-        b, p = random_copy(
-            np.asarray(to_rgb(Image.open(Path(img_root) / files.rel.iloc[s]), max_size)),
-            np.random.default_rng([seed, i]),
-        )
+        im = np.asarray(to_rgb(Image.open(Path(img_root)/files.rel.iloc[s]), max_size))
+        b, p = random_copy(im, np.random.default_rng([seed, i]))
         f = d/f'{i:04d}.jpeg'
-        if not f.exists() or f.read_bytes() != b: f.write_bytes(b)  # unchanged bytes keep the feature cache valid
+        if not f.exists() or f.read_bytes() != b: f.write_bytes(b)   # unchanged bytes keep the feature cache valid
         paths.append(f)
         prm.append(p)
     return paths, src, prm
@@ -474,29 +416,24 @@ def _report(v, files, src, T):
     ps = np.where(pos.cand == True, pos.score, 0.)   # a control counts only if retrieved
     thr = pick_threshold(ps, neg.score)
     v = v.assign(copy=v.cand & (v.score >= thr))
-    ctl = dict(
-        recall=float((ps >= thr).mean()) if len(ps) else None,
-        false_positive_rate=float((neg.score >= thr).mean()) if len(neg) else None,
-        threshold=thr,
-        n_positive=len(ps),
-        n_negative=len(neg),
-        retrieved=float((pos.cand == True).mean()) if len(ps) else None,
-        positive_score_q_0_1_5_50=q(ps, [0, 0.01, 0.05, 0.5]),
-        negative_score_q_50_99_99_5_100=q(neg.score, [0.5, 0.99, 0.995, 1]),
-        negative_ncc_q_50_99_99_5_100=q(neg.ncc, [0.5, 0.99, 0.995, 1]),
-        ranges=CONTROL,
-        seconds=T,
-    )
+    ctl = dict(recall=float((ps >= thr).mean()) if len(ps) else None,
+               false_positive_rate=float((neg.score >= thr).mean()) if len(neg) else None,
+               threshold=thr, n_positive=len(ps), n_negative=len(neg),
+               retrieved=float((pos.cand == True).mean()) if len(ps) else None,
+               positive_score_q_0_1_5_50=q(ps, [0, 0.01, 0.05, 0.5]),
+               negative_score_q_50_99_99_5_100=q(neg.score, [0.5, 0.99, 0.995, 1]),
+               negative_ncc_q_50_99_99_5_100=q(neg.ncc, [0.5, 0.99, 0.995, 1]), ranges=CONTROL, seconds=T)
     r, f = v[v.cand & (v.b < n) & ((v.score > 0) | (v.inliers >= 5))], files
-    cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')}).rename(
-        columns={'rel_a': 'a', 'rel_b': 'b'}
-    )
-    cp = cp.assign(
-        **{k: r[k].values for k in ('votes', 'inliers', 'score', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'copy')}
-    )
+    cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')})
+    cp = cp.rename(columns={'rel_a': 'a', 'rel_b': 'b'})
+    cols = ('votes', 'inliers', 'score', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'copy')
+    cp = cp.assign(**{k: r[k].values for k in cols})
     return thr, ctl, cp.sort_values(['copy', 'score'], ascending=False).reset_index(drop=True)
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
+METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
+          'RANSAC affine + band-pass NCC; threshold from controls')   # recorded with every check
+
 def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. the 256 cache)
                  files:pd.DataFrame, # `verify_dataset` output; rows with an `error` are skipped
                  out, # existing folder for copies.csv, groups.csv, test_dedup.txt, controls.json and the feature cache
@@ -514,25 +451,20 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
     cpaths, src, prm = _controls(img_root, files, out, n_controls, seed, max_size)
     lap('controls')
     paths = [img_root/r for r in files.rel] + cpaths
-    f = feature_cache(paths, out / 'copy_features', n_workers, progress, max_size=max_size)
+    f = feature_cache(paths, out/'copy_features', n_workers, progress, max_size=max_size)
     lap('features')
     ix = build_index(f['desc'], seed, n_threads=max(1, n_workers))
     lap('index')
-    cand, mt = retrieve(
-        ix,
-        f,
-        np.r_[files.label.values, [None] * len(cpaths)].astype(object),
-        progress=progress,
-        n_threads=max(1, n_workers),
-    )
+    labels = np.r_[files.label.values, [None]*len(cpaths)].astype(object)   # the controls are never negatives
+    cand, mt = retrieve(ix, f, labels, progress=progress, n_threads=max(1, n_workers))
     lap('retrieval')
     del ix
     v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size)
     lap('verification')
     thr, ctl, cp = _report(v, files, src, T)
     g = copy_groups(cp, files)
-    cp.to_csv(out / 'copies.csv', index=False)
-    g.to_csv(out / 'groups.csv', index=False)
+    cp.to_csv(out/'copies.csv', index=False)
+    g.to_csv(out/'groups.csv', index=False)
     tr_groups = set(g.group[g.split == 'train'])
     te = g[g.split == 'test']
     dedup = te[~te.group.isin(tr_groups)]
@@ -540,33 +472,19 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
     c = cp[cp['copy']]
     lap('report')
     T['total'] = round(time.time() - t0, 1)
-    (out / 'controls.json').write_text(
-        json.dumps(
-            {**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist()}, indent=1, default=float
-        )
-    )
+    controls = {**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist()}
+    (out/'controls.json').write_text(json.dumps(controls, indent=1, default=float))
     return dict(
-        images=len(files),
-        test_images=len(te),
-        test_with_train_copy=int(te.group.isin(tr_groups).sum()),
-        test_dedup=len(dedup),
-        test_dedup_groups=int(dedup.group.nunique()),
-        train_images=int((g.split == 'train').sum()),
-        train_groups=int(g.group[g.split == 'train'].nunique()),
-        copy_pairs=len(c),
-        train_test_copy_pairs=int((c.split_a != c.split_b).sum()),
+        images=len(files), test_images=len(te), test_with_train_copy=int(te.group.isin(tr_groups).sum()),
+        test_dedup=len(dedup), test_dedup_groups=int(dedup.group.nunique()),
+        train_images=int((g.split == 'train').sum()), train_groups=int(g.group[g.split == 'train'].nunique()),
+        copy_pairs=len(c), train_test_copy_pairs=int((c.split_a != c.split_b).sum()),
         within_test_copy_pairs=int(((c.split_a == 'test') & (c.split_b == 'test')).sum()),
         within_train_copy_pairs=int(((c.split_a == 'train') & (c.split_b == 'train')).sum()),
         label_conflicts=int((c.label_a != c.label_b).sum()),
-        recall=ctl['recall'],
-        false_positive_rate=ctl['false_positive_rate'],
-        threshold=round(thr, 4),
-        n_controls=ctl['n_positive'],
-        n_negatives=ctl['n_negative'],
-        seconds=T['total'],
-        stage_seconds=T,
-        method='SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; RANSAC affine + band-pass NCC; threshold from controls',
-    )
+        recall=ctl['recall'], false_positive_rate=ctl['false_positive_rate'], threshold=round(thr, 4),
+        n_controls=ctl['n_positive'], n_negatives=ctl['n_negative'], seconds=T['total'], stage_seconds=T,
+        method=METHOD)
 
 # %% ../nbs/04_copy_check.ipynb #270bafaf
 def plot_copy_pairs(copies:pd.DataFrame, # `copies.csv` of `check_copies`
@@ -586,14 +504,8 @@ def plot_copy_pairs(copies:pd.DataFrame, # `copies.csv` of `check_copies`
         for i, k in enumerate(('a', 'b')):
             axs[i, j].imshow(to_rgb(Image.open(Path(root)/r[k]), 128))
             axs[i, j].set_title('/'.join(r[k].split('/')[-3:])[-30:], fontsize=6)
-        axs[1, j].text(
-            0,
-            -0.08,
-            f"score {r.score:.2f} ncc {r.ncc:.2f}\n{int(r.inliers)} inl, zoom {r.zoom:.2f}, st {r.aniso:.2f}",
-            transform=axs[1, j].transAxes,
-            fontsize=6,
-            va='top',
-        )
+        label = f"score {r.score:.2f} ncc {r.ncc:.2f}\n{int(r.inliers)} inl, zoom {r.zoom:.2f}, st {r.aniso:.2f}"
+        axs[1, j].text(0, -0.08, label, transform=axs[1, j].transAxes, fontsize=6, va='top')
     fig.suptitle('copies: a (top), b (bottom)' if copy else 'best-scoring rejected pairs', fontsize=8)
     fig.tight_layout()
     return fig

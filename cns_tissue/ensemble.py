@@ -1,4 +1,4 @@
-"""Two or more trained models averaged ("parallel CNNs"), members and weights chosen on the validation set only, the test set scored once.
+"""Trained models averaged: members and weights chosen on validation only, the test set scored once
 
 Docs: https://cns-tissue.github.io/cns_tissue/ensemble.html.md"""
 
@@ -18,7 +18,7 @@ from .records import read_json, write_json, run_state, new_run_dir, env_info, gi
 # %% auto #0
 __all__ = ['PAIR_WEIGHTS', 'probs_table', 'choose_ensemble', 'ensemble']
 
-# %% ../nbs/17_ensemble.ipynb #5bead63b
+# %% ../nbs/17_ensemble.ipynb #f5fe2a0e
 def probs_table(run, # a finished run folder (or its results/ copy)
                 split:str='valid', # 'valid' or 'test'
                 tta:bool=True, # the 8-view TTA probabilities (else plain)
@@ -29,18 +29,14 @@ def probs_table(run, # a finished run folder (or its results/ copy)
     out = df[[c for c in df.columns if c.startswith(pre)]].rename(columns=lambda c: c[len(pre):])
     return out.assign(label=df.label.values).set_index(df.file.map(file_key))
 
+# %% ../nbs/17_ensemble.ipynb #4fd9e38e
 def _aligned(runs, split, tta):
     "The runs' `probs_table`s on `split`, rows in the first run's order; a clear error when their images differ"
     ts = [probs_table(r, split, tta) for r in runs]
     if any(set(t.index) != set(ts[0].index) for t in ts):
-        raise UserError(
-            f"the runs do not share the {split} images: "
-            + (
-                f"train the others with --valid-from {runs[0]}"
-                if split == 'valid'
-                else "train them on the same dataset and split"
-            )
-        )
+        hint = (f"train the others with --valid-from {runs[0]}" if split == 'valid'
+                else "train them on the same dataset and split")
+        raise UserError(f"the runs do not share the {split} images: {hint}")
     return [t.loc[ts[0].index] for t in ts]
 
 # %% ../nbs/17_ensemble.ipynb #db295d9b
@@ -58,71 +54,49 @@ def choose_ensemble(runs:list, # candidate finished run folders (same dataset an
         for idx in itertools.combinations(range(len(runs)), k):
             for w in ([(a, 1 - a) for a in PAIR_WEIGHTS] if k == 2 else [(1/k,)*k]):
                 p = sum(wi*ts[i][classes].values for wi, i in zip(w, idx))
-                rows.append(
-                    dict(
-                        members=tuple(str(runs[i]) for i in idx),
-                        weights=tuple(round(x, 3) for x in w),
-                        size=k,
-                        valid_acc=round(float((np.array(classes)[p.argmax(1)] == y).mean()), 4),
-                    )
-                )
-    return (
-        pd.DataFrame(rows)
-        .sort_values(['valid_acc', 'size'], ascending=[False, True], kind='stable')
-        .reset_index(drop=True)
-    )
+                acc = round(float((np.array(classes)[p.argmax(1)] == y).mean()), 4)
+                rows.append(dict(members=tuple(str(runs[i]) for i in idx), weights=tuple(round(x, 3) for x in w),
+                                 size=k, valid_acc=acc))
+    rows = pd.DataFrame(rows).sort_values(['valid_acc', 'size'], ascending=[False, True], kind='stable')
+    return rows.reset_index(drop=True)
 
-# %% ../nbs/17_ensemble.ipynb #a457f0f0
+# %% ../nbs/17_ensemble.ipynb #ed747a33
 def _members_probs(runs, weights, split, tta):
     "`(keys, classes, plain, tta)`: the members' recorded probabilities on `split`, averaged with `weights`"
     avg = lambda ts: sum(w*t.iloc[:, :-1].values for w, t in zip(weights, ts))
     plain = _aligned(runs, split, False)
-    return (
-        list(plain[0].index),
-        list(plain[0].columns[:-1]),
-        avg(plain),
-        avg(_aligned(runs, split, True)) if tta else None,
-    )
+    avg_tta = avg(_aligned(runs, split, True)) if tta else None
+    return list(plain[0].index), list(plain[0].columns[:-1]), avg(plain), avg_tta
 
+def _ensemble_records(out, infos, weights, tta, metrics, preds, cands):
+    "Write the ensemble's run folder: predictions, candidates, metrics, `run.json` naming members and weights, state"
+    out.mkdir(parents=True, exist_ok=True)
+    preds.to_csv(out/'test_preds.csv', index=False)
+    cands.to_csv(out/'candidates.csv', index=False)
+    write_json(out/'metrics.json', metrics)
+    cfg = dict(arch='+'.join(i['config']['arch'] for i in infos), members=metrics['members'], weights=weights, tta=tta,
+               schedule='+'.join(i['config']['schedule'] for i in infos))
+    seconds = dict(train=sum(i['seconds'].get('train', 0) for i in infos))
+    write_json(out/'run.json', dict(dataset=infos[0]['dataset'], run=out.name, config=cfg, data=infos[0]['data'],
+                                    env=env_info(), git=git_info(), seconds=seconds))
+    write_json(out/'state.json', dict(status='finished'))
 
+# %% ../nbs/17_ensemble.ipynb #52a71dd4
 def ensemble(runs:list, # candidate finished run folders, or their results/ copies (same dataset and split)
              max_size:int=3, # largest ensemble tried
              tta:bool=True, # choose and report with the 8-view TTA
              out=None, # run folder to write (default: runs/DATASET/DATE-TIME-ensemble)
             ) -> dict:
-    "Choose members and weights on validation (`choose_ensemble`), score them once on test, write the ensemble's records"
+    "Choose members and weights on validation (`choose_ensemble`), score them once on test, write the records"
     _aligned(runs, 'test', False)   # every candidate saw the same test images
     cands = choose_ensemble(runs, max_size, tta)
     best = cands.iloc[0]
     members, weights = [Path(m) for m in best.members], list(best.weights)
-    infos = [read_json(m / 'run.json') for m in members]
+    infos = [read_json(m/'run.json') for m in members]
     path = Path(infos[0]['data']['path'])
     keys, classes, plain, avg = _members_probs(members, weights, 'test', tta)
     metrics, preds = score_split('test', [path/k for k in keys], classes, plain, avg, dedup_list(path), group_of(path))
     metrics.update(valid_acc=float(best.valid_acc), members=[str(m) for m in members], weights=weights)
     out = Path(out) if out else new_run_dir(infos[0]['dataset'], 'ensemble')
-    out.mkdir(parents=True, exist_ok=True)
-    preds.to_csv(out / 'test_preds.csv', index=False)
-    cands.to_csv(out / 'candidates.csv', index=False)
-    cfg = dict(
-        arch='+'.join(i['config']['arch'] for i in infos),
-        members=[str(m) for m in members],
-        weights=weights,
-        tta=tta,
-        schedule='+'.join(i['config']['schedule'] for i in infos),
-    )
-    write_json(out/'metrics.json', metrics)
-    write_json(
-        out / 'run.json',
-        dict(
-            dataset=infos[0]['dataset'],
-            run=out.name,
-            config=cfg,
-            data=infos[0]['data'],
-            env=env_info(),
-            git=git_info(),
-            seconds=dict(train=sum(i['seconds'].get('train', 0) for i in infos)),
-        ),
-    )
-    write_json(out/'state.json', dict(status='finished'))
+    _ensemble_records(out, infos, weights, tta, metrics, preds, cands)
     return dict(run=out, metrics=metrics, candidates=cands)

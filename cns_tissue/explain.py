@@ -1,4 +1,4 @@
-"""Why the model decides as it does: train and test in feature space, Grad-CAM with boxes, and a written summary of the evidence.
+"""Why the model decides as it does: feature space, Grad-CAM with boxes, and the evidence in words
 
 Docs: https://cns-tissue.github.io/cns_tissue/explain.html.md"""
 
@@ -12,22 +12,12 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 import matplotlib.pyplot as plt
 import sklearn.metrics as skm
 from fastai.learner import Learner
-from .config import UserError
+from .config import UserError, get_settings
 from .dataloaders import Preprocess
 from .inference import _as_models, FileImages
-from cns_tissue.interpret import (
-    Preds,
-    get_preds,
-    preds_for_files,
-    PredsInterpretation,
-    plot_confusion,
-    bootstrap_report,
-    format_report,
-    split_reports,
-    top_losses_table,
-    select_cases,
-    show_gallery,
-)
+from .interpret import (Preds, get_preds, preds_for_files, PredsInterpretation, plot_confusion,
+                                  bootstrap_report, format_report, split_reports, top_losses_table, select_cases,
+                                  show_gallery)
 
 # %% auto #0
 __all__ = ['knn_overlap', 'embed_2d', 'sample_items', 'plot_embeddings', 'find_cam_layer', 'gradcam', 'cam_boxes', 'show_gradcam',
@@ -49,29 +39,31 @@ def knn_overlap(train_feats, # (n_train, D) features
     frac, exp = (nb < len(tr)).mean(1), len(tr)/(len(tr) + len(te) - 1)
     return dict(observed=float(frac.mean()), expected=float(exp), ratio=float(frac.mean()/exp), k=k, per_image=frac)
 
-# %% ../nbs/16_explain.ipynb #12a1974e
+# %% ../nbs/16_explain.ipynb #001ca3b1
 def embed_2d(feats, # (N, D) features
              method:str='umap', # 'umap' or 'tsne'
-             seed:int=42 # random state
+             seed:int|None=None, # random state (default: settings' seed)
             ) -> np.ndarray:
     "2-D embedding of standardised `feats` with UMAP (umap-learn) or t-SNE (scikit-learn)"
     x = np.asarray(feats, dtype=np.float32)
-    x = (x - x.mean(0))/(x.std(0) + 1e-6)
+    x, seed = (x - x.mean(0))/(x.std(0) + 1e-6), get_settings().seed if seed is None else seed
     if method == 'umap':
         import umap
-        return umap.UMAP(n_neighbors=min(15, len(x) - 1), random_state=seed).fit_transform(x)
+        return umap.UMAP(n_neighbors=min(15, len(x) - 1), random_state=seed, n_jobs=1).fit_transform(x)
     if method == 'tsne':
         from sklearn.manifold import TSNE
         return TSNE(2, perplexity=min(30., (len(x) - 1)/3), init='pca', random_state=seed).fit_transform(x)
     raise ValueError(f"method={method!r}: use 'umap' or 'tsne'")
 
+# %% ../nbs/16_explain.ipynb #96a69aab
 def sample_items(items, # anything with a length
                  n:int=2000, # at most this many
-                 seed:int=42 # random seed
+                 seed:int|None=None, # random seed (default: settings' seed)
                 ) -> np.ndarray:
     "Sorted indices of a random subset of at most `n` of `items` (keeps t-SNE/UMAP fast on big sets)"
     if len(items) <= n: return np.arange(len(items))
-    return np.sort(np.random.default_rng(seed).choice(len(items), n, replace=False))
+    rng = np.random.default_rng(get_settings().seed if seed is None else seed)
+    return np.sort(rng.choice(len(items), n, replace=False))
 
 # %% ../nbs/16_explain.ipynb #c71d3a65
 def plot_embeddings(train:Preds, # train predictions with `feats`
@@ -80,7 +72,7 @@ def plot_embeddings(train:Preds, # train predictions with `feats`
                     max_n:int=2000, # at most this many train and this many test points
                     k:int=10, # neighbours for `knn_overlap`
                     title:str='', # figure title prefix
-                    seed:int=42 # random seed
+                    seed:int|None=None, # random seed (default: settings' seed)
                    ):
     "Train (dots) and test (crosses) penultimate features in 2-D, coloured by class, with the k-NN overlap score"
     if train.feats is None or test.feats is None:
@@ -88,47 +80,34 @@ def plot_embeddings(train:Preds, # train predictions with `feats`
     tr, te = train.subset(sample_items(train, max_n, seed)), test.subset(sample_items(test, max_n, seed))
     ov, n = knn_overlap(tr.feats, te.feats, k), len(tr)
     feats, targs = torch.cat([tr.feats, te.feats]), torch.cat([tr.targs, te.targs]).numpy()
+    split = np.arange(len(targs)) >= n   # False: train, True: test
     fig, axs = plt.subplots(1, len(methods), figsize=(4.5*len(methods) + 1.5, 4), squeeze=False)
     cmap = plt.get_cmap('tab10' if len(train.vocab) <= 10 else 'tab20')
     for ax, m in zip(axs[0], methods):
         xy = embed_2d(feats, m, seed)
         for c, name in enumerate(train.vocab):
-            for sl, mk, lab, kw in (
-                (slice(0, n), 'o', 'train', dict(s=4, alpha=0.3)),
-                (slice(n, None), 'x', 'test', dict(s=10, alpha=0.8)),
-            ):
-                sel = np.where(targs[sl] == c)[0] + sl.indices(len(targs))[0]
+            for is_test, mk, lab, kw in ((False, 'o', 'train', dict(s=4, alpha=0.3)),
+                                         (True, 'x', 'test', dict(s=10, alpha=0.8))):
+                sel = (targs == c) & (split == is_test)
                 ax.scatter(xy[sel, 0], xy[sel, 1], marker=mk, color=cmap(c), label=f'{name} ({lab})', **kw)
         ax.set_title(f'{m.upper()}: dots train ({n}), crosses test ({len(te)})', fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
     axs[0, -1].legend(fontsize=6, markerscale=1.5, loc='center left', bbox_to_anchor=(1, .5))
-    fig.suptitle(
-        f"{title} k-NN overlap (k={ov['k']}): {ov['observed']:.2f} of a test image's neighbours are train images, "
-        f"{ov['expected']:.2f} expected -> ratio {ov['ratio']:.2f}".strip(),
-        fontsize=9,
-    )
+    fig.suptitle(f"{title} k-NN overlap (k={ov['k']}): {ov['observed']:.2f} of a test image's neighbours are train "
+                 f"images, {ov['expected']:.2f} expected -> ratio {ov['ratio']:.2f}".strip(), fontsize=9)
     fig.tight_layout()
     return fig, ov
 
-# %% ../nbs/16_explain.ipynb #a5e31ce7
+# %% ../nbs/16_explain.ipynb #0999dd65
 def find_cam_layer(model:nn.Module, # a CNN classifier
                    x:torch.Tensor # one input batch (1, C, H, W)
                   ) -> nn.Module:
     "The last module (execution order) with a spatial 4-D output: the feature map Grad-CAM explains"
-    found, hooks = (
-        [],
-        [
-            m.register_forward_hook(
-                lambda m, i, o: (
-                    found.append(m)
-                    if isinstance(o, torch.Tensor) and o.ndim == 4 and o.shape[-1] * o.shape[-2] > 1
-                    else None
-                )
-            )
-            for m in model.modules()
-        ],
-    )
+    found = []
+    def spatial(m, i, o):
+        if isinstance(o, torch.Tensor) and o.ndim == 4 and o.shape[-1]*o.shape[-2] > 1: found.append(m)
+    hooks = [m.register_forward_hook(spatial) for m in model.modules()]
     try:
         with torch.no_grad(): model.eval()(x)
     finally:
@@ -136,6 +115,7 @@ def find_cam_layer(model:nn.Module, # a CNN classifier
     if not found: raise ValueError(f"{type(model).__name__} has no layer with a spatial 4-D output; pass `layer=`")
     return found[-1]
 
+# %% ../nbs/16_explain.ipynb #0aca6e38
 def gradcam(model:nn.Module, # a CNN classifier returning logits
             x:torch.Tensor, # one normalised image (C, H, W) or batch of one
             classes:list, # class indices to explain
@@ -176,7 +156,7 @@ def cam_boxes(cam, # (H, W) heatmap scaled to [0, 1]
         boxes.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop, float(c[sl][region].max())))
     return sorted(boxes, key=lambda b: -b[4])[:max_boxes]
 
-# %% ../nbs/16_explain.ipynb #b88f2c24
+# %% ../nbs/16_explain.ipynb #406a1b09
 def show_gradcam(learn:Learner, # trained learner
                  files:list, # image files (label = parent folder)
                  thresh:float=0.5, # heatmap threshold for the boxes
@@ -196,20 +176,19 @@ def show_gradcam(learn:Learner, # trained learner
         cams = gradcam(learn.model, xb[0], [pred, other], layer)
         row[0].imshow(img)
         row[0].set_title(f'{Path(f).name[:20]}\nactual: {vocab[true]}', fontsize=6)
-        for ax, c, cam, what in zip(
-            row[1:], (pred, other), cams, ('predicted', 'true' if true != pred else 'runner-up')
-        ):
+        whats = ('predicted', 'true' if true != pred else 'runner-up')
+        for ax, c, cam, what in zip(row[1:], (pred, other), cams, whats):
             ax.imshow(img)
             ax.imshow(cam.numpy(), cmap='jet', alpha=0.45)
             for x0, y0, x1, y1, _ in cam_boxes(cam.numpy(), thresh):
                 ax.add_patch(Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, color='white', lw=1.5))
-            ax.set_title(
-                f'{what}: {vocab[c]} (p={float(probs[c]):.2f})', fontsize=6, color='green' if c == true else 'red'
-            )
+            ax.set_title(f'{what}: {vocab[c]} (p={float(probs[c]):.2f})', fontsize=6,
+                         color='green' if c == true else 'red')
     for ax in axs.flat: ax.axis('off')
     fig.tight_layout()
     return fig
 
+# %% ../nbs/16_explain.ipynb #6fa1d7b8
 def gradcam_cases(learn:Learner, # trained learner
                   preds:Preds, # its predictions on some set (to pick cases without new inference)
                   n:int=3, # cases of each kind
@@ -219,73 +198,61 @@ def gradcam_cases(learn:Learner, # trained learner
     idx = select_cases(preds, 'confident_correct', n) + select_cases(preds, 'confident_wrong', n)
     return show_gradcam(learn, [preds.items[i] for i in idx], **kwargs)
 
-# %% ../nbs/16_explain.ipynb #1d4560d4
+# %% ../nbs/16_explain.ipynb #03b6b8ab
 def centroid_similarity(preds:Preds # predictions with `feats`
                        ) -> np.ndarray:
     "Cosine similarity between class centroids of the penultimate features (C x C)"
     f = preds.feats.float()
     f = F.normalize(f - f.mean(0), dim=1)  # centre first: ReLU features are all positive
-    cen = F.normalize(torch.stack([f[preds.targs == c].mean(0) if (preds.targs == c).any() else torch.zeros(f.shape[1])
-                                   for c in range(len(preds.vocab))]), dim=1)
-    return (cen @ cen.T).numpy()
+    cen = torch.stack([f[preds.targs == c].mean(0) if (preds.targs == c).any() else torch.zeros(f.shape[1])
+                       for c in range(len(preds.vocab))])
+    return (F.normalize(cen, dim=1) @ F.normalize(cen, dim=1).T).numpy()
 
+# %% ../nbs/16_explain.ipynb #6bffca51
 def _confusions(preds, top):
     "The `top` class pairs with most errors (both directions): `(errors, i, j)`, the larger direction i -> j"
     cm, both = skm.confusion_matrix(preds.targs, preds.decoded, labels=range(len(preds.vocab))), {}
-    for c, i, j in sorted(
-        ((cm[i, j], i, j) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j]), reverse=True
-    ):
+    for c, i, j in sorted(((cm[i, j], i, j) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j]),
+                          reverse=True):
         both.setdefault(tuple(sorted((i, j))), (cm[i, j] + cm[j, i], i, j))
     return cm, sorted(both.values(), reverse=True)[:top]
 
-# %% ../nbs/16_explain.ipynb #5d575f2d
+# %% ../nbs/16_explain.ipynb #216d638d
+_OVERLAP = dict(  # what a k-NN overlap ratio says
+    shift='well below 1: test forms its own clusters, a shift between splits such as stain, scanner or processing',
+    none='about 1: test images sit among train images, no sign of a shift between splits',
+    copies='above 1: test images sit closer to train than to each other, a sign of copies across splits')
+
 def _evidence(preds, pairs, sim, overlap, dedup, acc):
     "Sentences on what the confusions, features, confidence, overlap and de-duplicated score suggest"
     v, ev = preds.vocab, []
-    if sim is not None:
-        typical = np.median(sim[~np.eye(len(v), dtype=bool)])
-        close = [f"{v[i]}/{v[j]}" for _, i, j in pairs if sim[i, j] > typical]
-        if close:
-            ev.append(
-                f"{', '.join(close)} are closer in feature space than the typical class pair, so the model sees them as similar"
-            )
-    same = [f"{v[i]}/{v[j]}" for _, i, j in pairs if '_' in v[i] and v[i].split('_')[0] == v[j].split('_')[0]]
-    if same:
-        ev.append(
-            f"{', '.join(same)} share an organ prefix: the errors are within an organ, between similar tissue types, not across organs"
-        )
+    names = lambda ps: ', '.join(f"{v[i]}/{v[j]}" for _, i, j in ps)
+    typical = None if sim is None else np.median(sim[~np.eye(len(v), dtype=bool)])
+    if sim is not None and (close := [q for q in pairs if sim[q[1], q[2]] > typical]):
+        ev.append(f"{names(close)} are closer in feature space than the typical class pair, "
+                  "so the model sees them as similar")
+    if same := [q for q in pairs if '_' in v[q[1]] and v[q[1]].split('_')[0] == v[q[2]].split('_')[0]]:
+        ev.append(f"{names(same)} share an organ prefix: the errors are within an organ, between similar tissue types, "
+                  "not across organs")
     conf = preds.probs.max(1).values
     wrong, right = conf[~preds.correct], conf[preds.correct]
     if len(wrong):
-        ev.append(
-            f"mistakes are made {'confidently' if wrong.mean() > 0.8 else 'hesitantly'} (mean top probability "
-            f"{wrong.mean():.2f} vs {right.mean():.2f} when correct)"
-        )
+        ev.append(f"mistakes are made {'confidently' if wrong.mean() > 0.8 else 'hesitantly'} (mean top probability "
+                  f"{wrong.mean():.2f} vs {right.mean():.2f} when correct)")
     if overlap is not None:
         r = overlap['ratio']
-        ev.append(
-            f"k-NN train/test overlap ratio {r:.2f} "
-            + (
-                '(about 1: test images sit among train images, no sign of a shift between splits)'
-                if 0.8 <= r <= 1.2
-                else '(well below 1: test forms its own clusters, a shift between splits such as stain, scanner or processing)'
-                if r < 0.8
-                else '(above 1: test images sit closer to train than to each other, a sign of copies across splits)'
-            )
-        )
+        kind = 'none' if 0.8 <= r <= 1.2 else 'shift' if r < 0.8 else 'copies'
+        ev.append(f"k-NN train/test overlap ratio {r:.2f} ({_OVERLAP[kind]})")
     if dedup is not None and len(dedup):
         dr = bootstrap_report(dedup.targs, dedup.decoded, v).loc['accuracy', 'f1']
-        ev.append(
-            f"on the {len(dedup)} test images without a copy in train accuracy is {dr['value']:.3f} [{dr['lo']:.3f}-{dr['hi']:.3f}]"
-            + (
-                ', clearly lower: copies inflate the plain test score'
-                if dr['hi'] < acc
-                else ', within reach of the plain score'
-            )
-        )
+        ev.append(f"on the {len(dedup)} test images without a copy in train accuracy is {dr['value']:.3f} "
+                  f"[{dr['lo']:.3f}-{dr['hi']:.3f}]"
+                  + (', clearly lower: copies inflate the plain test score' if dr['hi'] < acc
+                     else ', within reach of the plain score'))
     elif dedup is not None: ev.append("every test image has a copy in train, so no honest test score can be given")
     return ev
 
+# %% ../nbs/16_explain.ipynb #af57072e
 def summarize(preds:Preds, # the predictions to describe (e.g. test)
               name:str='', # dataset name for the text
               dedup:Preds=None, # the de-duplicated subset, if any
@@ -294,26 +261,18 @@ def summarize(preds:Preds, # the predictions to describe (e.g. test)
              ) -> str:
     "A paragraph stating accuracy, the main confusions with counts, and what the other evidence suggests"
     v, (cm, pairs) = preds.vocab, _confusions(preds, top)
-    rep = bootstrap_report(preds.targs, preds.decoded, v).loc['accuracy', 'f1']
+    acc = bootstrap_report(preds.targs, preds.decoded, v).loc['accuracy', 'f1']
     n_err = int(cm.sum() - np.trace(cm))
-    s = [
-        f"{name} (n={len(preds)}): accuracy {rep['value']:.3f} [95% CI {rep['lo']:.3f}-{rep['hi']:.3f}], {n_err} errors."
-    ]
+    s = [f"{name} (n={len(preds)}): accuracy {acc['value']:.3f} [95% CI {acc['lo']:.3f}-{acc['hi']:.3f}], "
+         f"{n_err} errors."]
     if not pairs: return ' '.join(s + ['No confusions at all.'])
     sim = centroid_similarity(preds) if preds.feats is not None else None
-    s.append(
-        "Main confusions (actual -> predicted): "
-        + '; '.join(
-            f"{v[i]} -> {v[j]}: {cm[i, j]} of {cm[i].sum()} {v[i]} images "
-            f"({cm[i, j] / cm[i].sum():.0%}), {cm[j, i]} the other way"
-            for c, i, j in pairs
-        )
-        + '.'
-    )
-    s.append(
-        f"These {len(pairs)} class pair(s), both directions, make {sum(c for c, *_ in pairs) / n_err:.0%} of all errors."
-    )
-    ev = _evidence(preds, pairs, sim, overlap, dedup, rep['value'])
+    main = [f"{v[i]} -> {v[j]}: {cm[i, j]} of {cm[i].sum()} {v[i]} images ({cm[i, j]/cm[i].sum():.0%}), "
+            f"{cm[j, i]} the other way" for c, i, j in pairs]
+    s.append(f"Main confusions (actual -> predicted): {'; '.join(main)}.")
+    s.append(f"These {len(pairs)} class pair(s), both directions, make {sum(c for c, *_ in pairs)/n_err:.0%} "
+             "of all errors.")
+    ev = _evidence(preds, pairs, sim, overlap, dedup, acc['value'])
     return ' '.join(s + (['Evidence: ' + '; '.join(ev) + '.'] if ev else []))
 
 # %% ../nbs/16_explain.ipynb #868b5e0e
@@ -324,13 +283,12 @@ def interpret_all(learn:Learner, # trained learner (e.g. `training.load_run(run)
                   n_cam:int=3, # Grad-CAM cases of each kind (correct, wrong)
                   show=print # how to show tables (`display` in a notebook)
                  ) -> dict:
-    "All plots, tables and the summary for `learn` on its validation set, its test set and a sample of its training images"
+    "All plots, tables and the summary of `learn`: its validation and test sets and a sample of its training images"
     res = dict(valid=get_preds(learn), test=preds_for_files(learn, learn.dls.test.items))
     splits = dict(valid=res['valid'], test=res['test'])
     if dedup:
-        res['test_dedup'] = splits['test (de-duplicated)'] = res['test'].subset(
-            [Path(f) in dedup for f in res['test'].items]
-        )
+        res['test_dedup'] = res['test'].subset([Path(f) in dedup for f in res['test'].items])
+        splits['test (de-duplicated)'] = res['test_dedup']
     show(split_reports(splits))
     plot_confusion(res['test'], f'{name} test:')
     plt.show()

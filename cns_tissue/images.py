@@ -1,4 +1,4 @@
-"""Every image file of the project is listed, decoded and named the same way: any mode becomes 8-bit RGB, channel files become one image, and a key names an image across caches and records.
+"""Every image of the project is listed, decoded and named one way.
 
 Docs: https://cns-tissue.github.io/cns_tissue/images.html.md"""
 
@@ -6,33 +6,34 @@ Docs: https://cns-tissue.github.io/cns_tissue/images.html.md"""
 
 # %% ../nbs/01_images.ipynb #7651891c
 from __future__ import annotations
-import io
+import io, re
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
+from .config import UserError   # before fastai: importing cns_tissue silences a warning fastai's import prints
 from fastai.vision.core import PILImage
 from fastai.data.transforms import get_files, image_extensions
 from fastcore.foundation import L
-from .config import UserError
 
 # %% auto #0
-__all__ = ['image_files', 'to_rgb', 'load_rgb', 'PILImageRGB', 'PILImageN', 'load_channels', 'file_key']
+__all__ = ['JUNK', 'image_files', 'to_rgb', 'load_rgb', 'PILImageRGB', 'PILImageN', 'load_channels', 'file_key']
 
-# %% ../nbs/01_images.ipynb #5e2fe043
+# %% ../nbs/01_images.ipynb #2885d32b
+JUNK = re.compile(r'(^|/)(__MACOSX|\.DS_Store|Thumbs\.db|desktop\.ini|\._[^/]*)(/|$)')   # what operating systems add
+
 def image_files(path:Path, # a folder
-               )->L:
-    "The image files under `path`, sorted, without following links to folders"
-    return (
-        L(sorted(get_files(path, extensions=image_extensions, recurse=True, followlinks=False)))
-        if Path(path).is_dir()
-        else L()
-    )
+                extensions=image_extensions, # the file extensions to list; `None`: every file
+               ) -> L:
+    "The image files (or all files) under `path`, sorted, without following links to folders or listing `JUNK`"
+    if not Path(path).is_dir(): return L()
+    fs = get_files(path, extensions=extensions, recurse=True, followlinks=False)
+    return L(sorted(f for f in fs if not JUNK.search(f.relative_to(path).as_posix())))
 
 # %% ../nbs/01_images.ipynb #3b66c388
 def to_rgb(im:Image.Image, # any PIL image
            max_size:int=None # if given, shrink so the longest side is at most this
           ) -> Image.Image:
-    "An 8-bit RGB copy of `im`: EXIF orientation applied, deep images rescaled to their 0.1-99.9 percentiles, alpha on white"
+    "An 8-bit RGB copy of `im`: upright (EXIF), deep images rescaled to their 0.1-99.9 percentiles, alpha on white"
     if max_size: im.draft('RGB', (max_size, max_size))   # JPEG: decode at reduced scale, much faster for huge images
     im = ImageOps.exif_transpose(im)
     if im.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I', 'F'):
@@ -45,7 +46,7 @@ def to_rgb(im:Image.Image, # any PIL image
     if max_size: im.thumbnail((max_size, max_size), Image.Resampling.LANCZOS)
     return im
 
-# %% ../nbs/01_images.ipynb #d0cfee41
+# %% ../nbs/01_images.ipynb #cb8d8584
 def load_rgb(fn:str|Path|bytes, # image file, or the bytes of one
             )->Image.Image:
     "Open `fn` as 8-bit RGB (`to_rgb`), with an error that names the file when it cannot be decoded"
@@ -54,29 +55,28 @@ def load_rgb(fn:str|Path|bytes, # image file, or the bytes of one
             im.load()
             return to_rgb(im)
     except Exception as e:
-        raise OSError(
-            f"{'image bytes' if isinstance(fn, bytes) else fn}: cannot read image ({type(e).__name__}: {e})"
-        ) from e
+        name = 'image bytes' if isinstance(fn, bytes) else fn
+        raise OSError(f"{name}: cannot read image ({type(e).__name__}: {e})") from e
 
+# %% ../nbs/01_images.ipynb #578ff534
 class PILImageRGB(PILImage):
     "A `PILImage` whose `create` goes through `load_rgb` (16-bit/gray/RGBA/EXIF safe)"
     @classmethod
     def create(cls, fn, **kwargs):
         return cls(load_rgb(fn)) if isinstance(fn, (str, Path, bytes)) else super().create(fn, **kwargs)
 
-# %% ../nbs/01_images.ipynb #1dc68105
+# %% ../nbs/01_images.ipynb #d2f35cc2
 class PILImageN(PILImage):
     "A `PILImage` kept in its own mode (e.g. 'RGBA' holding four fluorescence channels), not converted to RGB"
     _open_args = {}
 
+# %% ../nbs/01_images.ipynb #388d6e8c
 def load_channels(stem, # the channel files' common stem: `STEM_CHANNEL.png` (or .tif, .jpg)
                   channels:tuple, # channel names, in the order the model takes them (1, 3 or 4)
                  ) -> PILImageN:
     "One image with a plane per channel from one grayscale file per channel"
     def one(c):
-        f = next(
-            (Path(f"{stem}_{c}{e}") for e in ('.png', '.tif', '.tiff', '.jpg') if Path(f"{stem}_{c}{e}").exists()), None
-        )
+        f = next((p for e in ('.png', '.tif', '.tiff', '.jpg') if (p := Path(f"{stem}_{c}{e}")).exists()), None)
         if f is None: raise OSError(f"{stem}_{c}.png: channel file not found")
         with Image.open(f) as im: return to_rgb(im).convert('L')
     if len(channels) not in (1, 3, 4): raise UserError(f"{len(channels)} channels: 1, 3 or 4 are supported")

@@ -1,4 +1,4 @@
-"""The model folder (weights and the preprocessing they need, no pickle), prediction with test-time augmentation, and the one `evaluate` every run reports with.
+"""The model folder, 8-view test-time augmentation, predicting files, and the `evaluate` of every run.
 
 Docs: https://cns-tissue.github.io/cns_tissue/inference.html.md"""
 
@@ -6,18 +6,17 @@ Docs: https://cns-tissue.github.io/cns_tissue/inference.html.md"""
 
 # %% ../nbs/12_inference.ipynb #0608a492
 from __future__ import annotations
-import os, json, warnings
+import json
 from typing import Annotated
 from pathlib import Path
+from functools import partial
 import numpy as np, pandas as pd, torch
 from torch import nn
-from fastai.vision.all import Pipeline, parent_label, image2tensor, get_image_files, progress_bar, chunked
-from fastcore.basics import ifnone
-from functools import partial
+from fastai.vision.all import Pipeline, parent_label, image2tensor, progress_bar
 from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
 from sklearn.metrics import precision_recall_fscore_support
-from .config import UserError, MissingInput
+from .config import UserError, MissingInput, get_settings
 from .dataloaders import Preprocess, default_workers
 from .images import image_files
 from .transfer import create_model
@@ -46,29 +45,23 @@ def export_model(model:nn.Module, # the trained classifier
     (out/'model.json').write_text(json.dumps(meta, indent=1, default=str))
     return out
 
+# %% ../nbs/12_inference.ipynb #1a0d692f
 def _read_meta(path:Path) -> dict:
     "`model.json` of model folder `path`, checked"
-    if not path.is_dir():
-        raise MissingInput(f"model folder {path} not found: expected a folder written by cns_tissue_train")
+    expected = "expected a folder written by cns_tissue_train"
+    if not path.is_dir(): raise MissingInput(f"model folder {path} not found: {expected}")
     for f in ('model.json', 'model.safetensors'):
-        if not (path / f).exists():
-            raise MissingInput(f"{path / f} not found: expected a folder written by cns_tissue_train")
+        if not (path/f).exists(): raise MissingInput(f"{path/f} not found: {expected}")
     try:
-        meta = json.loads((path / 'model.json').read_text())
+        meta = json.loads((path/'model.json').read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise UserError(f"{path / 'model.json'}: not valid JSON ({e})") from None
-    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('cns_tissue-model/'):
-        raise UserError(
-            f"{path / 'model.json'}: not a cns_tissue model (format {meta.get('format') if isinstance(meta, dict) else None!r})"
-        )
-    if meta['format'] == 'cns_tissue-model/1':  # older folders kept the preprocessing at the top level
-        meta['preprocess'] = dict(
-            size=meta['size'],
-            crop=meta.get('crop', 1.0),
-            source_max_size=meta.get('source_max_size'),
-            mean=meta['mean'],
-            std=meta['std'],
-        )
+        raise UserError(f"{path/'model.json'}: not valid JSON ({e})") from None
+    fmt = meta.get('format') if isinstance(meta, dict) else None
+    if not str(fmt or '').startswith('cns_tissue-model/'):
+        raise UserError(f"{path/'model.json'}: not a cns_tissue model (format {fmt!r})")
+    if fmt == 'cns_tissue-model/1':   # older folders kept the preprocessing at the top level
+        meta['preprocess'] = dict(size=meta['size'], crop=meta.get('crop', 1.0), mean=meta['mean'], std=meta['std'],
+                                  source_max_size=meta.get('source_max_size'))
     return meta
 
 def load_model(path, # folder written by `export_model`
@@ -77,26 +70,25 @@ def load_model(path, # folder written by `export_model`
     path = Path(path)
     meta = _read_meta(path)
     try:
-        sd = load_file(path / 'model.safetensors')
+        sd = load_file(path/'model.safetensors')
     except (SafetensorError, OSError, ValueError) as e:
-        raise UserError(f"{path / 'model.safetensors'}: unreadable or truncated ({e})") from None
-    model = create_model(
-        meta['arch'], len(meta['classes']), pretrained=False, n_in=len(meta['preprocess'].get('channels') or ()) or 3
-    )
+        raise UserError(f"{path/'model.safetensors'}: unreadable or truncated ({e})") from None
+    n_in = len(meta['preprocess'].get('channels') or ()) or 3
+    model = create_model(meta['arch'], len(meta['classes']), pretrained=False, n_in=n_in)
     try:
         model.load_state_dict(sd, strict=True)
-    except RuntimeError as e:
-        raise UserError(
-            f"{path / 'model.safetensors'}: does not match arch {meta['arch']!r} with {len(meta['classes'])} classes"
-        ) from None
+    except RuntimeError:
+        raise UserError(f"{path/'model.safetensors'}: does not match arch {meta['arch']!r} "
+                        f"with {len(meta['classes'])} classes") from None
     return model.eval(), meta
 
-# %% ../nbs/12_inference.ipynb #20c571d0
+# %% ../nbs/12_inference.ipynb #eebb482c
 def dihedral_views(x:torch.Tensor, # a batch of square images, N x C x S x S
                   ) -> list:
     "The 8 dihedral views of `x`: rotations by 0, 90, 180, 270 degrees, each followed by its mirror image"
     return [v for k in range(4) for v in (torch.rot90(x, k, (2, 3)), torch.rot90(x, k, (2, 3)).flip(3))]
 
+# %% ../nbs/12_inference.ipynb #20c571d0
 def tta_probs(model:nn.Module, # a classifier in eval mode
               x:torch.Tensor, # a normalised batch of square images
               tta:bool=True, # also average the 8 dihedral views
@@ -104,43 +96,40 @@ def tta_probs(model:nn.Module, # a classifier in eval mode
              ) -> tuple:
     "`(plain, tta)` class probabilities of `model` on `x` (fp32, no grad); `tta` is `None` when not asked for"
     act = torch.sigmoid if multilabel else partial(torch.softmax, dim=1)
+    views = dihedral_views(x) if tta else [x]
     with torch.inference_mode():
-        ps = [
-            act(model(v.contiguous(memory_format=torch.channels_last)).float())
-            for v in (dihedral_views(x) if tta else [x])
-        ]
+        ps = [act(model(v.contiguous(memory_format=torch.channels_last)).float()) for v in views]
     return ps[0], torch.stack(ps).mean(0) if tta else None
 
 # %% ../nbs/12_inference.ipynb #fc7460e5
 class FileImages(torch.utils.data.Dataset):
-    "Files as `(uint8 image tensor, error message)` through a `Preprocess`; unreadable files give a blank image and their error"
-
-    def __init__(self, files, prep: Preprocess):
+    "Files as `(uint8 image, error message)` through a `Preprocess`; an unreadable file: a blank image and its error"
+    def __init__(self, files, prep:Preprocess):
         self.files, self.prep, self.tfm = list(files), prep, Pipeline(prep.item_tfms(), split_idx=1)
 
     def __len__(self): return len(self.files)
+
     def __getitem__(self, i):
         try:
             return image2tensor(self.tfm(self.prep.open(self.files[i]))), ''
         except Exception as e:
-            return torch.zeros(
-                3, self.prep.size, self.prep.size, dtype=torch.uint8
-            ), f"{type(e).__name__}: {e}".replace('\n', ' ')
+            blank = torch.zeros(3, self.prep.size, self.prep.size, dtype=torch.uint8)
+            return blank, f"{type(e).__name__}: {e}".replace('\n', ' ')
 
-
+# %% ../nbs/12_inference.ipynb #a3f63646
 def predict_probs(files:list, # image files
                   model:nn.Module, # classifier in eval mode
                   prep:Preprocess, # its preprocessing
                   tta:bool=False, # also compute the 8-view average
-                  bs:int=64, # batch size
+                  bs:int|None=None, # batch size (default: settings' bs)
                   num_workers:int=None, # loader processes (default: `default_workers`)
                   progress:bool=True, # show a progress bar
                   multilabel:bool=False, # sigmoid outputs (a multi-label model)
                  ) -> tuple:
-    "`(plain, tta, errors)`: N x C probabilities (`tta` None unless asked) and one error message per file ('' when readable)"
+    "`(plain, tta, errors)`: N x C probabilities (`tta` None unless asked) and one error per file ('' if readable)"
     nw = default_workers(False, len(files)) if num_workers is None else num_workers
     keep_freed_memory()   # notebook 11
-    dl = torch.utils.data.DataLoader(FileImages(files, prep), bs, num_workers=nw)
+    dl = torch.utils.data.DataLoader(FileImages(files, prep), get_settings().bs if bs is None else bs, num_workers=nw)
     out, model = [], model.eval().to(memory_format=torch.channels_last)
     for xb, err in (progress_bar(dl, leave=False) if progress and len(dl) > 1 else dl):
         out.append((*tta_probs(model, prep.to_input(xb), tta, multilabel), list(err)))
@@ -162,19 +151,19 @@ def ensemble_probs(files:list, # image files
                    weights:list=None, # one weight per model (default: equal)
                    **kwargs # passed to `predict_probs`
                   ) -> tuple:
-    "`(plain, tta, errors)` as `predict_probs`, averaged over the models with `weights`, each with its own preprocessing"
+    "`(plain, tta, errors)` as `predict_probs`, averaged over the models with `weights`, each with its preprocessing"
     ms = _as_models(models)
-    w = np.asarray(weights or [1.0] * len(ms), dtype=float)
-    w = w / w.sum()
+    w = np.asarray(weights or [1.0]*len(ms), dtype=float)
+    w = w/w.sum()
     plain, avg, errs = 0, 0 if tta else None, None
     for wi, (net, meta) in zip(w, ms):
-        p, a, errs = predict_probs(
-            files, net, Preprocess(**meta['preprocess']), tta, multilabel=meta.get('multilabel', False), **kwargs
-        )
+        ml = meta.get('multilabel', False)
+        p, a, errs = predict_probs(files, net, Preprocess(**meta['preprocess']), tta, multilabel=ml, **kwargs)
         plain = plain + wi*p
         if tta: avg = avg + wi*a
     return plain, avg, errs
 
+# %% ../nbs/12_inference.ipynb #3330317f
 def predict_files(files:list, # image files
                   models, # model folder(s) from `train`, or `(model, meta)` pair(s); several are averaged
                   tta:bool=False, # average the 8 rotated/mirrored views of each image
@@ -186,17 +175,15 @@ def predict_files(files:list, # image files
     plain, avg, errs = ensemble_probs(files, ms, tta, weights, **kwargs)
     probs, meta = avg if tta else plain, ms[0][1]
     cls, ok = meta['classes'], np.array([e == '' for e in errs])
-    if meta.get(
-        'multilabel'
-    ):  # the label set: every class at or above its threshold, tuned on validation (notebook 08)
+    if meta.get('multilabel'):   # the label set: every class at or above its threshold (notebook 13)
         thr = np.array([meta['thresholds_tta' if tta else 'thresholds'][c] for c in cls])
         pred = [' '.join(np.array(cls)[p >= thr]) for p in probs]
-    else: pred = np.array(cls)[probs.argmax(1)]
+    else:
+        pred = np.array(cls)[probs.argmax(1)]
     df = pd.DataFrame({'file': list(map(str, files)), 'pred': np.where(ok, pred, ''),
                        'prob': np.where(ok, probs.max(1).round(4), np.nan), 'error': errs})
-    return pd.concat(
-        [df, pd.DataFrame(np.where(ok[:, None], probs.round(4), np.nan), columns=[f'p_{c}' for c in cls])], axis=1
-    )
+    p = pd.DataFrame(np.where(ok[:, None], probs.round(4), np.nan), columns=[f'p_{c}' for c in cls])
+    return pd.concat([df, p], axis=1)
 
 # %% ../nbs/12_inference.ipynb #dd9bfb9f
 def image_list(paths:list, # image files and/or folders (searched recursively for image extensions)
@@ -208,19 +195,17 @@ def image_list(paths:list, # image files and/or folders (searched recursively fo
         out += list(image_files(p)) if p.is_dir() else [p]
     return out
 
-def predict(
-    *paths: str,  # image files and/or folders
-    model: Annotated[
-        str, dict(action='append')
-    ] = None,  # run folder written by cns_tissue_train; repeat for an ensemble (default: the newest finished run of settings' dataset)
-    weights: Annotated[float, dict(nargs='+')] = None,  # ensemble weights, one per --model (default: equal)
-    out: str = 'predictions.csv',  # CSV to write
-    tta: bool = False,  # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
-    bs: int = 64,  # batch size
-) -> pd.DataFrame:
+# %% ../nbs/12_inference.ipynb #0895e84a
+def predict(*paths:str, # image files and/or folders
+            # a cns_tissue_train run folder; repeat for an ensemble (default: newest finished run of settings' dataset)
+            model:Annotated[str, dict(action='append')]=None,
+            weights:Annotated[float, dict(nargs='+')]=None, # ensemble weights, one per --model (default: equal)
+            out:str='predictions.csv', # CSV to write
+            tta:bool=False, # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
+            bs:int|None=None, # batch size (default: settings' bs)
+           ) -> pd.DataFrame:
     "Classify images with a trained model; write a CSV of classes and probabilities (unreadable files get an error row)"
     from cns_tissue.records import latest_run
-    from cns_tissue.config import get_settings
     if not paths: raise UserError("give image files or folders to classify")
     model = model or latest_run(get_settings().dataset)
     if model is None:
@@ -229,25 +214,15 @@ def predict(
     if weights is not None and len(weights) != len(models):
         raise UserError(f"{len(weights)} weights for {len(models)} models")
     files, meta = image_list(paths), _read_meta(Path(models[0]))
-    if meta['preprocess'].get('channels'):  # one file per channel: predict each field (file stem) once
-        files = sorted(
-            {
-                Path(str(f).rsplit('_', 1)[0])
-                for f in files
-                if str(f).rsplit('_', 1)[-1].split('.')[0] in meta['preprocess']['channels']
-            }
-        )
+    if ch := meta['preprocess'].get('channels'):   # one file per channel: predict each field (file stem) once
+        files = sorted({Path(str(f).rsplit('_', 1)[0]) for f in files if str(f).rsplit('_', 1)[-1].split('.')[0] in ch})
     df = predict_files(files, models, tta, weights, bs=bs)
     df.to_csv(out, index=False)
-    n_err, lab = int((df.error != '').sum()), df.file.map(lambda f: Path(f).parent.name)
-    known = (
-        (df.error == '') & lab.isin([c[2:] for c in df.columns if c.startswith('p_')]) & (not meta.get('multilabel'))
-    )
-    df.attrs['summary'] = f"{len(df)} files, {n_err} unreadable -> {out}" + (
-        f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files"
-        if known.any()
-        else ''
-    )
+    lab = df.file.map(lambda f: Path(f).parent.name)
+    known = (df.error == '') & lab.isin(meta['classes']) & (not meta.get('multilabel'))
+    acc = f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files"
+    n_bad = int((df.error != '').sum())
+    df.attrs['summary'] = f"{len(df)} files, {n_bad} unreadable -> {out}" + (acc if known.any() else '')
     return df
 
 # %% ../nbs/12_inference.ipynb #ef355548
@@ -264,16 +239,13 @@ def _split_metrics(name, files, classes, plain, tta, groups):
 
 def _pred_table(files, classes, y, plain, tta):
     "Per-image predictions: file, label, prediction (plain and TTA), one probability column per class"
-    df = pd.DataFrame(
-        {'file': list(map(str, files)), 'label': np.array(classes)[y], 'pred': np.array(classes)[plain.argmax(1)]}
-    )
-    if tta is not None: df['pred_tta'] = np.array(classes)[tta.argmax(1)]
-    return pd.concat(
-        [df, pd.DataFrame(plain.round(4), columns=[f'p_{c}' for c in classes])]
-        + ([pd.DataFrame(tta.round(4), columns=[f'pt_{c}' for c in classes])] if tta is not None else []),
-        axis=1,
-    )
-
+    cls = np.array(classes)
+    df = pd.DataFrame({'file': list(map(str, files)), 'label': cls[y], 'pred': cls[plain.argmax(1)]})
+    probs = [pd.DataFrame(plain.round(4), columns=[f'p_{c}' for c in classes])]
+    if tta is not None:
+        df['pred_tta'] = cls[tta.argmax(1)]
+        probs.append(pd.DataFrame(tta.round(4), columns=[f'pt_{c}' for c in classes]))
+    return pd.concat([df, *probs], axis=1)
 
 def score_split(name:str, # split name: 'valid', 'test'...
                 files:list, # labelled image files (label = parent folder)
@@ -283,26 +255,16 @@ def score_split(name:str, # split name: 'valid', 'test'...
                 dedup:set=None, # for 'test': the files without a copy in train
                 groups:dict=None, # file -> copy group, for the intervals
                ) -> tuple:
-    "`(metrics, table)` of one split from its probabilities: accuracies with intervals (on test also de-duplicated, per-class P/R), per-image table"
+    "`(metrics, table)` of one split from its probabilities: accuracies with intervals, per-image table"
     r, y = _split_metrics(name, files, classes, plain, tta, groups)
-    if name == 'test' and dedup is not None:
+    if name == 'test' and dedup is not None:   # and on the test images without a copy in train
         keep = np.array([Path(f) in dedup for f in files])
-        r.update(
-            _split_metrics(
-                'test_dedup',
-                [f for f, k in zip(files, keep) if k],
-                classes,
-                plain[keep],
-                None if tta is None else tta[keep],
-                groups,
-            )[0]
-        )
-    if name == 'test':
+        kept, tta_kept = [f for f, k in zip(files, keep) if k], None if tta is None else tta[keep]
+        r.update(_split_metrics('test_dedup', kept, classes, plain[keep], tta_kept, groups)[0])
+    if name == 'test':   # per-class precision and recall
         p, rc, _, n = precision_recall_fscore_support(y, plain.argmax(1), labels=range(len(classes)), zero_division=0)
-        r['per_class'] = {
-            c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k))
-            for c, a, b, k in zip(classes, p, rc, n)
-        }
+        r['per_class'] = {c: dict(precision=round(float(a), 4), recall=round(float(b), 4), n=int(k))
+                          for c, a, b, k in zip(classes, p, rc, n)}
     return r, _pred_table(files, classes, y, plain, tta)
 
 # %% ../nbs/12_inference.ipynb #7673e4b9
@@ -315,10 +277,11 @@ def evaluate(models, # a model folder or `(model, meta)`, or several (an ensembl
              weights:list=None, # ensemble weights (default: equal)
              **kwargs # passed to `predict_probs`
             ) -> tuple:
-    "`(metrics, preds)`: accuracies with 95% intervals per split (and de-duplicated test), per-class P/R, per-image tables"
+    "`(metrics, preds)`: accuracies with intervals per split (and de-duplicated test), per-class P/R, per-image tables"
     ms = _as_models(models)
     classes = ms[0][1]['classes']
-    if ms[0][1].get('multilabel'): raise UserError("a multi-label model: use multilabel.evaluate_multilabel")
+    if ms[0][1].get('multilabel'):
+        raise UserError("a multi-label model: use multilabel_eval.evaluate_multilabel (notebook 13)")
     metrics, preds = {}, {}
     for name, files in splits.items():
         if not len(files): continue
@@ -327,7 +290,5 @@ def evaluate(models, # a model folder or `(model, meta)`, or several (an ensembl
         metrics.update(r)
     if len(unknown):
         u = predict_files(unknown, ms, tta=False, weights=weights, **kwargs)
-        metrics['unknown_test'] = {
-            c: d.pred.value_counts().to_dict() for c, d in u.groupby(u.file.map(lambda f: parent_label(f)))
-        }
+        metrics['unknown_test'] = {c: d.pred.value_counts().to_dict() for c, d in u.groupby(u.file.map(parent_label))}
     return metrics, preds

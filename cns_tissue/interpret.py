@@ -1,4 +1,4 @@
-"""See what a model gets wrong: confusions, per-class precision and recall with confidence intervals, errors by kind, top losses and galleries.
+"""What a model gets wrong: confusion matrices, per-class scores with intervals, error groups, top losses
 
 Docs: https://cns-tissue.github.io/cns_tissue/interpret.html.md"""
 
@@ -16,6 +16,8 @@ from fastai.learner import Learner
 from fastai.callback.hook import Hook
 from fastai.interpret import ClassificationInterpretation
 import sklearn.metrics as skm
+from .config import get_settings
+from .stats import bootstrap, exact_ci
 from .images import file_key
 
 # %% auto #0
@@ -34,7 +36,7 @@ class Preds:
                  vocab:list, # C class names
                  feats:torch.Tensor=None # (N, D) penultimate-layer features, if recorded
                 ):
-        plain = lambda o: None if o is None else torch.as_tensor(o).as_subclass(torch.Tensor) # drop fastai's TensorBase
+        plain = lambda o: None if o is None else torch.as_tensor(o).as_subclass(torch.Tensor) # not fastai's TensorBase
         probs, targs, losses, feats = map(plain, (probs, targs, losses, feats))
         n = len(probs)
         for k, v in dict(targs=targs, losses=losses, items=items, feats=feats).items():
@@ -55,9 +57,8 @@ class Preds:
 
     def subset(self, mask): # boolean mask or integer indices
         "A `Preds` with only the rows in `mask`"
-        idx = torch.as_tensor(
-            np.flatnonzero(np.asarray(mask)) if np.asarray(mask).dtype == bool else np.asarray(mask)
-        ).long()
+        m = np.asarray(mask)
+        idx = torch.as_tensor(np.flatnonzero(m) if m.dtype == bool else m).long()
         return Preds(self.probs[idx], self.targs[idx], self.losses[idx], [self.items[i] for i in idx.tolist()],
                      self.vocab, None if self.feats is None else self.feats[idx])
 
@@ -71,7 +72,7 @@ class Preds:
         targs = torch.tensor([vocab.index(l) for l in df.label])
         return cls(probs, targs, -probs[torch.arange(len(df)), targs].clamp_min(1e-7).log(), df.file.tolist(), vocab)
 
-# %% ../nbs/15_interpret.ipynb #14cc5dae
+# %% ../nbs/15_interpret.ipynb #d0d97453
 def last_linear(model:nn.Module # any classifier
                ) -> nn.Module:
     "The last `nn.Linear` of `model`: its input is the penultimate-layer embedding"
@@ -79,6 +80,7 @@ def last_linear(model:nn.Module # any classifier
     if not lins: raise ValueError(f"{type(model).__name__} has no nn.Linear layer; pass `layer=` explicitly")
     return lins[-1]
 
+# %% ../nbs/15_interpret.ipynb #68a4bb6b
 def get_preds(learn:Learner, # a trained fastai learner
               dl=None, # a labelled `DataLoader` (default: `learn.dls[ds_idx]`, unshuffled)
               ds_idx:int=1, # which of `learn.dls` when `dl` is None (1 = validation)
@@ -88,11 +90,8 @@ def get_preds(learn:Learner, # a trained fastai learner
     "One inference pass over `dl` keeping probabilities, targets, losses, file names and features (no images)"
     if dl is None: dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
     feats = []
-    hook = (
-        Hook(layer or last_linear(learn.model), lambda m, i, o: feats.append(i[0].float().flatten(1)))
-        if with_feats
-        else None
-    )
+    record = lambda m, i, o: feats.append(i[0].float().flatten(1))
+    hook = Hook(layer or last_linear(learn.model), record) if with_feats else None
     try: probs, targs, losses = learn.get_preds(dl=dl, with_loss=True)
     finally:
         if hook: hook.remove()
@@ -100,14 +99,16 @@ def get_preds(learn:Learner, # a trained fastai learner
     if items is None or len(items) != len(probs): items = [f'{i}' for i in range(len(probs))]
     return Preds(probs, targs, losses, list(items), list(learn.dls.vocab), torch.cat(feats) if feats else None)
 
+# %% ../nbs/15_interpret.ipynb #ee5f78d7
 def preds_for_files(learn:Learner, # a trained fastai learner
                     files:list, # labelled image files (label = parent folder, as in the dataset layout)
                     with_feats:bool=True, # also record penultimate-layer features
-                    bs:int=64 # batch size
+                    bs:int|None=None # batch size (default: settings' bs)
                    ) -> Preds:
     "`get_preds` on a labelled test `DataLoader` built from `files` (validation transforms)"
     if not len(files): raise ValueError("preds_for_files: no files given")
-    return get_preds(learn, learn.dls.test_dl([Path(f) for f in files], with_labels=True, bs=bs), with_feats=with_feats)
+    dl = learn.dls.test_dl([Path(f) for f in files], with_labels=True, bs=get_settings().bs if bs is None else bs)
+    return get_preds(learn, dl, with_feats=with_feats)
 
 # %% ../nbs/15_interpret.ipynb #584effd0
 class PredsInterpretation(ClassificationInterpretation):
@@ -139,125 +140,116 @@ class PredsInterpretation(ClassificationInterpretation):
         print(skm.classification_report(self.preds.targs, self.preds.decoded, labels=range(len(self.vocab)),
                                         target_names=list(self.vocab), zero_division=0, digits=3))
 
-# %% ../nbs/15_interpret.ipynb #fd9b7f4c
-def plot_confusion(preds:Preds|PredsInterpretation, # predictions to plot
+# %% ../nbs/15_interpret.ipynb #669fa748
+_NORMS = {None: 'counts', 'true': 'recall (rows sum to 1)', 'pred': 'precision (columns sum to 1)'}
+
+def _confusion_panel(ax, p, norm, fs):
+    "One confusion matrix of `p` on `ax`: text in `fs` points (a little smaller for fractions), zero cells blank"
+    d = skm.ConfusionMatrixDisplay.from_predictions(
+        p.targs, p.decoded, labels=range(len(p.vocab)), display_labels=p.vocab, normalize=norm, ax=ax,
+        colorbar=False, values_format='d' if norm is None else '.2f', xticks_rotation=90, cmap='Blues',
+        text_kw=dict(fontsize=fs if norm is None else 0.85*fs))
+    for txt, v in zip(d.text_.flat, d.confusion_matrix.flat):
+        if v == 0: txt.set_text('')
+    ax.tick_params(labelsize=fs)
+    ax.set_xlabel(ax.get_xlabel(), fontsize=fs)
+    ax.set_ylabel(ax.get_ylabel(), fontsize=fs)
+
+def plot_confusion(preds:Preds|PredsInterpretation|dict, # predictions, or {name: predictions} side by side
                    title:str='', # prefix for the panel titles
-                   size:float=3.2, # inches per panel
                    norms:tuple=(None, 'true', 'pred'), # counts, recall (rows), precision (columns)
+                   cell:float=0.4, # inches per class in a panel
+                   width:float=15., # widest figure in inches (a docs page shows about 900 px at dpi 60)
                   ):
-    "Counts, row-normalised (recall) and column-normalised (precision) confusion matrices side by side"
-    p, names = (
-        getattr(preds, 'preds', preds),
-        {None: 'counts', 'true': 'recall (rows sum to 1)', 'pred': 'precision (columns sum to 1)'},
-    )
-    fig, axs = plt.subplots(1, len(norms), figsize=(len(norms)*size + 1, size), squeeze=False)
-    for ax, norm in zip(axs[0], norms):
-        skm.ConfusionMatrixDisplay.from_predictions(
-            p.targs,
-            p.decoded,
-            labels=range(len(p.vocab)),
-            display_labels=p.vocab,
-            normalize=norm,
-            ax=ax,
-            colorbar=False,
-            values_format='d' if norm is None else '.2f',
-            xticks_rotation=90,
-            cmap='Blues',
-            text_kw=dict(fontsize=7),
-        )
-        ax.set_title(f'{title} {names[norm]}'.strip(), fontsize=9)
+    "Counts, recall (row-normalised) and precision (column-normalised) matrices, sized to the number of classes"
+    named = preds if isinstance(preds, dict) else {'': preds}
+    panels = [(name, getattr(p, 'preds', p), norm) for name, p in named.items() for norm in norms]
+    n, margin = len(panels[0][1].vocab), 1.8   # margin: inches for the class names and axis labels
+    side = min(n*cell + margin, width)
+    ncols = max(1, min(len(panels), int(width//side)))
+    nrows, fs = -(-len(panels)//ncols), float(np.clip((side - margin)/n*26, 5, 11))
+    fig, axs = plt.subplots(nrows, ncols, figsize=(ncols*side, nrows*side), squeeze=False)
+    for ax in axs.flat[len(panels):]: ax.axis('off')
+    for ax, (name, p, norm) in zip(axs.flat, panels):
+        _confusion_panel(ax, p, norm, fs)
+        ax.set_title(' '.join(s for s in (title, name, _NORMS[norm]) if s), fontsize=fs + 1)
     fig.tight_layout()
     return fig
 
-# %% ../nbs/15_interpret.ipynb #42f317d4
+# %% ../nbs/15_interpret.ipynb #6d78a888
 def _prf(t, p, n):
-    "Per-class precision/recall/F1 (scikit-learn), their macro and support-weighted averages, and accuracy"
+    "Rows: each class, macro avg, weighted avg, accuracy; columns: precision, recall, F1 (scikit-learn's)"
     pr, rc, f1, s = skm.precision_recall_fscore_support(t, p, labels=range(n), zero_division=0)
-    w = s/max(s.sum(), 1)
-    out = dict(precision=pr, recall=rc, f1=f1, accuracy=np.array(float((t == p).mean())))
-    out.update(
-        {
-            f'{a}_{k}': v.mean() if a == 'macro' else (v * w).sum()
-            for a in ('macro', 'weighted')
-            for k, v in (('precision', pr), ('recall', rc), ('f1', f1))
-        }
-    )
+    per = np.stack([pr, rc, f1], 1)
+    return np.vstack([per, per.mean(0), s @ per/max(s.sum(), 1), [np.nan, np.nan, (t == p).mean()]])
+
+# %% ../nbs/15_interpret.ipynb #d0a93194
+def _exact_cells(t, p, n, groups=None, ci=0.95):
+    "`{(row, col): (lo, hi)}`: exact intervals of the `_prf` cells whose items (or groups) are all right or all wrong"
+    g, right, every = np.asarray(np.arange(len(t)) if groups is None else groups), t == p, np.ones(len(t), bool)
+    cells = [((c, j), m) for c in range(n) for j, m in enumerate((p == c, t == c, (p == c) | (t == c)))]
+    cells += [((r, j), every) for r in (n, n + 1) for j in range(3)] + [((n + 2, 2), every)]
+    out = {}
+    for (r, j), m in cells:
+        if not m.any() or right[m].min() != right[m].max(): continue
+        k = len(np.unique(g[m]))
+        lo, hi = exact_ci(k*right[m][0], k, ci)
+        out[r, j] = (2*lo/(1 + lo), 2*hi/(1 + hi)) if r < n and j == 2 else (lo, hi)
     return out
 
+# %% ../nbs/15_interpret.ipynb #7de5329a
 def bootstrap_report(targs, # true class indices
                      preds, # predicted class indices
                      vocab:list, # class names
                      groups=None, # group id per item: whole groups are resampled (default: each item its own)
                      n_boot:int=1000, # bootstrap resamples
                      ci:float=0.95, # confidence level
-                     seed:int=42 # random seed for the resamples
+                     seed:int|None=None, # random seed for the resamples (default: settings' seed)
                     ) -> pd.DataFrame:
-    "Classification report (precision, recall, F1 per class, macro, weighted; accuracy) with percentile bootstrap CIs"
+    "Classification report (precision, recall, F1 per class, macro, weighted; accuracy) with confidence intervals"
     t, p, n = np.asarray(targs, dtype=int), np.asarray(preds, dtype=int), len(vocab)
     if len(t) != len(p) or not len(t): raise ValueError(f"bootstrap_report: {len(t)} targets but {len(p)} predictions")
-    g = np.unique(np.asarray(groups if groups is not None else np.arange(len(t))), return_inverse=True)[1].ravel()
-    members = pd.Series(np.arange(len(t))).groupby(g).apply(np.array).tolist()
-    rng, est = np.random.default_rng(seed), _prf(t, p, n)
-    boot = [
-        _prf(t[i], p[i], n)
-        for i in (
-            np.concatenate([members[j] for j in rng.integers(0, len(members), len(members))]) for _ in range(n_boot)
-        )
-    ]
-    q, rows = [(1 - ci)/2*100, (1 + ci)/2*100], list(vocab) + ['macro avg', 'weighted avg', 'accuracy']
-    df = pd.DataFrame(
-        index=rows,
-        columns=pd.MultiIndex.from_product([['precision', 'recall', 'f1'], ['value', 'lo', 'hi']]),
-        dtype=float,
-    )
-    for m in ('precision', 'recall', 'f1'):
-        for r, k in ((list(vocab), m), (['macro avg'], f'macro_{m}'), (['weighted avg'], f'weighted_{m}')):
-            lo, hi = np.percentile(np.stack([b[k] for b in boot]), q, axis=0)
-            df.loc[r, (m, 'value')], df.loc[r, (m, 'lo')], df.loc[r, (m, 'hi')] = est[k], lo, hi
-    df.loc['accuracy', [('f1', 'value'), ('f1', 'lo'), ('f1', 'hi')]] = [
-        float(est['accuracy']),
-        *np.percentile([b['accuracy'] for b in boot], q),
-    ]
+    lo, hi = bootstrap(lambda i: _prf(t[i], p[i], n), len(t), groups, n_boot, ci, seed)
+    for (r, j), v in _exact_cells(t, p, n, groups, ci).items(): lo[r, j], hi[r, j] = v
+    rows = list(vocab) + ['macro avg', 'weighted avg', 'accuracy']
+    cols = pd.MultiIndex.from_product([['precision', 'recall', 'f1'], ['value', 'lo', 'hi']])
+    df = pd.DataFrame(np.stack([_prf(t, p, n), lo, hi], 2).reshape(len(rows), 9), index=rows, columns=cols)
     df[('support', '')] = list(np.bincount(t, minlength=n)) + [len(t)]*3
     return df
 
-# %% ../nbs/15_interpret.ipynb #82c0e272
+# %% ../nbs/15_interpret.ipynb #d4cc9b66
 def format_report(rep:pd.DataFrame, # `bootstrap_report` output
                   digits:int=3 # decimals
                  ) -> pd.DataFrame:
     "`bootstrap_report` as strings `value [lo, hi]`"
     f = lambda v, lo, hi: '' if pd.isna(v) else f'{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]'
-    out = pd.DataFrame(
-        {m: [f(*rep.loc[r, m][['value', 'lo', 'hi']]) for r in rep.index] for m in ('precision', 'recall', 'f1')},
-        index=rep.index,
-    )
+    out = pd.DataFrame({m: [f(*rep.loc[r, m][['value', 'lo', 'hi']]) for r in rep.index]
+                        for m in ('precision', 'recall', 'f1')}, index=rep.index)
     out['support'] = rep[('support', '')].astype(int).values
     return out
 
+# %% ../nbs/15_interpret.ipynb #cabf3b3d
 def split_reports(splits:dict, # name -> `Preds`, e.g. {'valid': .., 'test': .., 'test (dedup)': ..}
                   groups:dict=None, # file -> copy group, for the intervals
                   **kwargs # passed to `bootstrap_report`
                  ) -> pd.DataFrame:
-    "Accuracy, macro F1 and macro recall with bootstrap CIs, one row per split"
+    "Accuracy, macro F1 and macro recall with their intervals, one row per split"
     rows, fmt = {}, lambda s: f"{s['value']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
     for name, p in splits.items():
         g = None if groups is None else [groups.get(Path(f), f) for f in p.items]
         r = bootstrap_report(p.targs, p.decoded, p.vocab, g, **kwargs)
-        rows[name] = {
-            'n': len(p),
-            'accuracy': fmt(r.loc['accuracy', 'f1']),
-            'macro F1': fmt(r.loc['macro avg', 'f1']),
-            'macro recall': fmt(r.loc['macro avg', 'recall']),
-        }
+        rows[name] = {'n': len(p), 'accuracy': fmt(r.loc['accuracy', 'f1']), 'macro F1': fmt(r.loc['macro avg', 'f1']),
+                      'macro recall': fmt(r.loc['macro avg', 'recall'])}
     return pd.DataFrame(rows).T
 
-# %% ../nbs/15_interpret.ipynb #e74673de
+# %% ../nbs/15_interpret.ipynb #c05f99bf
 def name_group(f:str, # file name or path
                sep:str='_', # the group is the file's stem up to the first `sep`
               ) -> str:
     "The group a file name encodes, e.g. 'BNE' for 'BNE_352014.jpg' (a CellaVision subtype)"
     return Path(f).stem.split(sep)[0]
 
+# %% ../nbs/15_interpret.ipynb #27101b82
 def group_errors(p:Preds, # predictions with file names
                  key:Callable=name_group, # file name -> group
                 ) -> pd.DataFrame:
@@ -271,25 +263,19 @@ def group_errors(p:Preds, # predictions with file names
     out['most_common_wrong'] = [d.pred[d.wrong].mode().iat[0] if d.wrong.any() else '' for _, d in g]
     return out.sort_values(['error_rate', 'n'], ascending=False)
 
-# %% ../nbs/15_interpret.ipynb #c8f2b73b
+# %% ../nbs/15_interpret.ipynb #e6b464b3
 def top_losses_table(preds:Preds|PredsInterpretation, # predictions
                      k:int=10 # rows
                     ) -> pd.DataFrame:
     "The `k` highest-loss items with file, actual and predicted class and their probabilities"
     p = getattr(preds, 'preds', preds)
     losses, idx = p.losses.topk(min(k, len(p)))
-    return pd.DataFrame(
-        {
-            'file': [Path(p.items[i]).name for i in idx],
-            'actual': [p.vocab[p.targs[i]] for i in idx],
-            'predicted': [p.vocab[p.decoded[i]] for i in idx],
-            'p_pred': p.probs[idx].max(1).values.numpy(),
-            'p_actual': p.probs[idx, p.targs[idx]].numpy(),
-            'loss': losses.numpy(),
-        },
-        index=idx.numpy(),
-    )
+    return pd.DataFrame({'file': [Path(p.items[i]).name for i in idx], 'actual': [p.vocab[p.targs[i]] for i in idx],
+                         'predicted': [p.vocab[p.decoded[i]] for i in idx],
+                         'p_pred': p.probs[idx].max(1).values.numpy(), 'p_actual': p.probs[idx, p.targs[idx]].numpy(),
+                         'loss': losses.numpy()}, index=idx.numpy())
 
+# %% ../nbs/15_interpret.ipynb #62e1f11e
 KINDS = ('confident_correct', 'confident_wrong', 'least_confident', 'top_losses')
 
 def select_cases(preds:Preds, # predictions
@@ -325,11 +311,8 @@ def show_gallery(preds:Preds|PredsInterpretation, # predictions with real file n
         im.thumbnail((160, 160))
         ax.imshow(im)
         a, d = p.vocab[p.targs[i]], p.vocab[p.decoded[i]]
-        ax.set_title(
-            f'{a} / {d}\np={p.probs[i].max():.2f}\n{Path(p.items[i]).name[:18]}',
-            fontsize=6,
-            color='green' if a == d else 'red',
-        )
+        ax.set_title(f'{a} / {d}\np={p.probs[i].max():.2f}\n{Path(p.items[i]).name[:18]}', fontsize=6,
+                     color='green' if a == d else 'red')
     fig.suptitle(f'{kind.replace("_", " ")} (actual / predicted)', fontsize=9)
     fig.tight_layout()
     return fig
@@ -348,15 +331,8 @@ def agreement(a:Preds, b:Preds, # two models' predictions on the same images (ma
         if ens is not None: r['ens'] = bool(ens.correct[ie[k]])
         rows.append(r)
     df = pd.DataFrame(rows)
-    case = np.select(
-        [df.a & df.b, df.a & ~df.b, ~df.a & df.b],
-        ['both right', f'only {names[0]} right', f'only {names[1]} right'],
-        'both wrong',
-    )
+    kinds = ['both right', f'only {names[0]} right', f'only {names[1]} right', 'both wrong']
+    case = np.select([df.a & df.b, df.a & ~df.b, ~df.a & df.b], kinds[:3], kinds[3])
     out = df.groupby(case).size().rename('images').to_frame()
     if ens is not None: out['ensemble right'] = df.groupby(case).ens.sum()
-    return (
-        out.reindex(['both right', f'only {names[0]} right', f'only {names[1]} right', 'both wrong'])
-        .fillna(0)
-        .astype(int)
-    )
+    return out.reindex(kinds).fillna(0).astype(int)

@@ -1,4 +1,4 @@
-"""Images that show several things at once: a label list per image, sigmoid outputs, a split that keeps rare labels on both sides, per-class thresholds chosen on validation, macro and micro F1 with intervals.
+"""Multi-label image data: label lists, one file per channel, a split that keeps rare labels, loaders.
 
 Docs: https://cns-tissue.github.io/cns_tissue/multilabel.html.md"""
 
@@ -6,55 +6,85 @@ Docs: https://cns-tissue.github.io/cns_tissue/multilabel.html.md"""
 
 # %% ../nbs/08_multilabel.ipynb #de7bb0b1
 from __future__ import annotations
-import math
+import sys
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import numpy as np, pandas as pd
 from PIL import Image
-from fastai.vision.all import (
-    DataBlock,
-    TransformBlock,
-    MultiCategoryBlock,
-    IntToFloatTensor,
-    ColReader,
-    DataLoaders,
-    L,
-    partial,
-    BCEWithLogitsLossFlat,
-    F1ScoreMulti,
-)
+from fastai.vision.all import DataBlock, TransformBlock, MultiCategoryBlock, IntToFloatTensor, ColReader, DataLoaders
+from fastai.vision.all import L, partial, ifnone
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 from .config import UserError, MissingInput, get_settings, dataset_path, SPLITS
 from .dataloaders import Preprocess, dataset_stats
-from .augment import micro_augs, get_augs, split_augs
-from .stats import bootstrap_ci
+from .augment import HEDJitter, get_augs, split_augs
 
 # %% auto #0
-__all__ = ['CHANNEL_ORDER', 'is_multilabel', 'find_channels', 'read_labels', 'label_vocab', 'label_matrix', 'check_labels',
-           'mosaic_dataset', 'channel_dataset', 'split_multilabel', 'get_multilabel_dls']
+__all__ = ['CHANNEL_ORDER', 'mosaic_dataset', 'channel_dataset', 'is_multilabel', 'find_channels', 'read_labels', 'label_vocab',
+           'label_matrix', 'check_labels', 'split_multilabel', 'get_multilabel_dls']
+
+# %% ../nbs/08_multilabel.ipynb #446ef7da
+def mosaic_dataset(dest, # new folder for the dataset
+                   src='pbc_blood', # single-label dataset (name or folder) whose images become the tiles
+                   n:dict=None, # mosaics per split (default: 2000 train, 500 test)
+                   tile:int=128, # side of each tile (the mosaic is 2x2 tiles)
+                   seed:int=0, # random seed
+                  ) -> Path:
+    "2x2 mosaics of a single-label dataset's images, labelled with the classes present (train and test tiles apart)"
+    src = Path(src) if Path(src).is_dir() else dataset_path(src)
+    dest, rng = Path(dest), np.random.default_rng(seed)
+    for split, k in (n or {'train': 2000, 'test': 500}).items():
+        pools = {c.name: sorted(c.iterdir()) for c in sorted((src/split).iterdir()) if c.is_dir()}
+        (dest/split).mkdir(parents=True, exist_ok=True)
+        rows = []
+        for i in range(k):
+            cls = list(rng.choice(list(pools), rng.integers(1, 5), replace=False))
+            cls += list(rng.choice(cls, 4 - len(cls)))          # every chosen class at least once, four tiles
+            im = Image.new('RGB', (2*tile, 2*tile))
+            for j, c in enumerate(rng.permutation(cls)):
+                with Image.open(pools[c][rng.integers(len(pools[c]))]) as t:
+                    im.paste(t.convert('RGB').resize((tile, tile)), (j % 2 * tile, j // 2 * tile))
+            im.save(dest/split/f'mosaic_{i:05d}.jpg', quality=95)
+            rows.append(dict(file=f'{split}/mosaic_{i:05d}.jpg', labels=' '.join(sorted(set(cls)))))
+        pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
+    return dest
+
+# %% ../nbs/08_multilabel.ipynb #af53f8fa
+# HPA's channel names, RGB first: a pretrained network's first layer reuses its weights
+CHANNEL_ORDER = ('red', 'green', 'blue', 'yellow')
+
+def channel_dataset(src, # a multi-label dataset of RGB images (e.g. `mosaic_dataset`)
+                    dest, # new folder
+                   ) -> Path:
+    "The same dataset with each image stored as four grayscale files `ID_red/green/blue/yellow.png` (yellow: the mean)"
+    src, dest = Path(src), Path(dest)
+    for split in SPLITS:
+        df, rows = pd.read_csv(src/f'{split}.csv', dtype=str), []
+        (dest/split).mkdir(parents=True, exist_ok=True)
+        for f, labels in zip(df.file, df['labels']):
+            a, stem = np.asarray(Image.open(src/f).convert('RGB')), f"{split}/{Path(f).stem}"
+            for c, plane in zip(CHANNEL_ORDER, (a[..., 0], a[..., 1], a[..., 2], a.mean(-1).astype(np.uint8))):
+                Image.fromarray(plane).save(dest/f'{stem}_{c}.png')
+            rows.append(dict(file=stem, labels=labels))
+        pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
+    return dest
 
 # %% ../nbs/08_multilabel.ipynb #01b0f4f7
-CHANNEL_ORDER = (
-    'red',
-    'green',
-    'blue',
-    'yellow',
-)  # HPA's channel names; RGB first, so a pretrained network's first layer reuses its weights
-
-
 def is_multilabel(path) -> bool:
     "Whether `path` is a multi-label dataset (a `train.csv` next to the images)"
     return (Path(path)/'train.csv').is_file()
 
+# %% ../nbs/08_multilabel.ipynb #782ac634
 def find_channels(path, # the dataset folder
                   file:str, # a `file` entry of the label list
                  ) -> tuple|None:
-    "The channel names of a one-file-per-channel image (`file_CHANNEL.png`), RGB first; `None` for an ordinary image file"
+    "The channel names of a one-file-per-channel image (`file_CHANNEL.png`), RGB first; `None` for an image file"
     if (Path(path)/file).is_file(): return None
     found = sorted({f.stem[len(Path(file).name)+1:] for f in (Path(path)/file).parent.glob(f"{Path(file).name}_*")})
     if not found:
-        raise MissingInput(f"{Path(path) / file}: image not found (nor channel files {Path(file).name}_CHANNEL.png)")
-    return tuple(sorted(found, key=lambda c: (CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER), c)))
+        raise MissingInput(f"{Path(path)/file}: image not found (nor channel files {Path(file).name}_CHANNEL.png)")
+    order = lambda c: (CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER), c)
+    return tuple(sorted(found, key=order))
 
+# %% ../nbs/08_multilabel.ipynb #ed6a9ade
 def read_labels(path, # the dataset folder
                 split:str='train', # 'train' or 'test': reads `SPLIT.csv`
                ) -> pd.DataFrame:
@@ -69,147 +99,90 @@ def read_labels(path, # the dataset folder
     if (empty := df[df['labels'].map(len) == 0]).shape[0]:
         raise UserError(f"{f}: {len(empty)} image(s) without a label, e.g. {empty.file.iloc[0]}")
     ch = find_channels(path, df.file.iloc[0])
-    missing = [
-        r
-        for r in df.file
-        if not (
-            (Path(path) / r).is_file()
-            if ch is None
-            else all(Path(path, f'{r}_{c}.png').exists() or any(Path(path).glob(f'{r}_{c}.*')) for c in ch)
-        )
-    ]
+    def found(r):
+        if ch is None: return (Path(path)/r).is_file()
+        return all(Path(path, f'{r}_{c}.png').exists() or any(Path(path).glob(f'{r}_{c}.*')) for c in ch)
+    missing = [r for r in df.file if not found(r)]
     if missing: raise MissingInput(f"{f}: {len(missing)} listed image(s) not found, e.g. {Path(path)/missing[0]}")
     return df
 
+# %% ../nbs/08_multilabel.ipynb #bab472b8
 def label_vocab(df:pd.DataFrame) -> list:
     "Every label of a `read_labels` table, sorted"
     return sorted({l for ls in df['labels'] for l in ls})
 
-def label_matrix(df:pd.DataFrame, vocab:list) -> np.ndarray:
+# %% ../nbs/08_multilabel.ipynb #39d81eb4
+def label_matrix(df:pd.DataFrame, # a `read_labels` table
+                 vocab:list, # the label of each column
+                ) -> np.ndarray:
     "N x C 0/1 matrix of the labels of each image"
     return np.array([[int(c in ls) for c in vocab] for ls in df['labels']], dtype=np.int64)
 
 # %% ../nbs/08_multilabel.ipynb #c973b2dc
 def check_labels(path, # a multi-label dataset folder
                 ) -> tuple:
-    "`(classes, n_in)`: the training labels and the input channels; shape errors raise one `UserError`, warnings are printed"
-    import sys
+    "`(classes, n_in)`: training labels and input channels; shape errors raise a `UserError`, warnings are printed"
     tr = read_labels(path)
     vocab, counts = label_vocab(tr), label_matrix(tr, label_vocab(tr)).sum(0)
     few = [f"'{c}' ({n} image)" for c, n in zip(vocab, counts) if n < 2]
     if few:
-        raise UserError(
-            f"{path}/train.csv: label(s) {', '.join(few)} need at least 2 training images to be learnt and validated"
-        )
-    if (Path(path)/'test.csv').exists():
-        only = sorted(set(label_vocab(read_labels(path, 'test'))) - set(vocab))
-        if only:
-            print(
-                f"warning: label(s) {', '.join(only)} only in test.csv: the model cannot predict them; those test images are left out",
-                file=sys.stderr,
-            )
-    else: print(f"warning: {path}: no test.csv, only validation scores are reported", file=sys.stderr)
+        raise UserError(f"{path}/train.csv: label(s) {', '.join(few)} need at least 2 training images "
+                        "to be learnt and validated")
+    if not (Path(path)/'test.csv').exists():
+        print(f"warning: {path}: no test.csv, only validation scores are reported", file=sys.stderr)
+    elif only := sorted(set(label_vocab(read_labels(path, 'test'))) - set(vocab)):
+        print(f"warning: label(s) {', '.join(only)} only in test.csv: the model cannot predict them; "
+              "those test images are left out", file=sys.stderr)
     ch = find_channels(path, tr.file.iloc[0])
     return vocab, len(ch) if ch else 3
 
-# %% ../nbs/08_multilabel.ipynb #446ef7da
-def mosaic_dataset(dest, # new folder for the dataset
-                   src='pbc_blood', # single-label dataset (name or folder) whose images become the tiles
-                   n:dict=None, # mosaics per split (default: 2000 train, 500 test)
-                   tile:int=128, # side of each tile (the mosaic is 2x2 tiles)
-                   seed:int=0, # random seed
-                  ) -> Path:
-    "A multi-label dataset of 2x2 mosaics of single-label images; labels: the classes present (train/test tiles never mixed)"
-    src, dest, rng = dataset_path(src) if not Path(src).is_dir() else Path(src), Path(dest), np.random.default_rng(seed)
-    for split, k in (n or {'train': 2000, 'test': 500}).items():
-        pools = {c.name: sorted(c.iterdir()) for c in sorted((src/split).iterdir()) if c.is_dir()}
-        (dest / split).mkdir(parents=True, exist_ok=True)
-        rows = []
-        for i in range(k):
-            cls = list(rng.choice(list(pools), rng.integers(1, 5), replace=False))
-            cls += list(rng.choice(cls, 4 - len(cls)))          # every chosen class at least once, four tiles
-            im = Image.new('RGB', (2*tile, 2*tile))
-            for j, c in enumerate(rng.permutation(cls)):
-                with Image.open(pools[c][rng.integers(len(pools[c]))]) as t:
-                    im.paste(t.convert('RGB').resize((tile, tile)), (j % 2 * tile, j // 2 * tile))
-            im.save(dest / split / f'mosaic_{i:05d}.jpg', quality=95)
-            rows.append(dict(file=f'{split}/mosaic_{i:05d}.jpg', labels=' '.join(sorted(set(cls)))))
-        pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
-    return dest
-
-# %% ../nbs/08_multilabel.ipynb #af53f8fa
-def channel_dataset(src, # a multi-label dataset of RGB images (e.g. `mosaic_dataset`)
-                    dest, # new folder
-                   ) -> Path:
-    "The same dataset with each image stored as four grayscale files `ID_red/green/blue/yellow.png` (yellow: the mean)"
-    src, dest = Path(src), Path(dest)
-    for split in SPLITS:
-        df, rows = pd.read_csv(src/f'{split}.csv', dtype=str), []
-        (dest/split).mkdir(parents=True, exist_ok=True)
-        for f, labels in zip(df.file, df['labels']):
-            a, stem = np.asarray(Image.open(src/f).convert('RGB')), f"{split}/{Path(f).stem}"
-            for c, plane in zip(CHANNEL_ORDER, (a[..., 0], a[..., 1], a[..., 2], a.mean(-1).astype(np.uint8))):
-                Image.fromarray(plane).save(dest / f'{stem}_{c}.png')
-            rows.append(dict(file=stem, labels=labels))
-        pd.DataFrame(rows).to_csv(dest/f'{split}.csv', index=False)
-    return dest
-
 # %% ../nbs/08_multilabel.ipynb #3ddbd449
 def split_multilabel(y:np.ndarray, # N x C label matrix
-                     valid_pct:float=0.2, # validation fraction
-                     seed:int=42, # random seed
+                     valid_pct:float|None=None, # validation fraction (default: settings' `valid_pct`)
+                     seed:int|None=None, # random seed (default: settings' `seed`)
                     ) -> tuple:
     "`(train_idx, valid_idx)` by iterative stratification over the labels"
-    tr, va = next(
-        MultilabelStratifiedShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed).split(np.zeros(len(y)), y)
-    )
+    cfg = get_settings()
+    mss = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=ifnone(valid_pct, cfg.valid_pct),
+                                           random_state=ifnone(seed, cfg.seed))
+    tr, va = next(mss.split(np.zeros(len(y)), y))
     return L(sorted(tr.tolist())), L(sorted(va.tolist()))
 
 # %% ../nbs/08_multilabel.ipynb #12347c1b
 def get_multilabel_dls(path:Path, # a multi-label dataset folder
-                       size:int=128, bs:int=64, valid_pct:float=0.2, seed:int=42, # as `get_dls`
+                       size:int=128, # images are resized (squished) to size x size
+                       bs:int|None=None, # batch size (default: settings' `bs`)
+                       valid_pct:float|None=None, # validation fraction (default: settings' `valid_pct`)
+                       seed:int|None=None, # split seed (default: settings' `seed`)
                        stats=None, # (mean, std) per channel; None: measured on the training images
-                       augs:str|list='default', # an augmentation preset or a list of transforms
-                       crop:float=1., # central fraction kept before resizing
-                       n_per_class:int=None, # quick runs: at most this many images per label (first ones)
+                       augs:str|list|None=None, # a preset of `AUGS` or a list of transforms (default: settings' `augs`)
+                       crop:float|None=None, # central fraction kept before resizing (default: settings' `crop`)
+                       n_per_class:int|None=None, # quick runs: at most this many images per label (the first ones)
                        **kwargs # passed to `DataBlock.dataloaders`
                       ) -> DataLoaders:
     "fastai `DataLoaders` for a multi-label folder: iterative stratified split, labelled `dls.test`, `dls.prep`"
-    path, df, test = (
-        Path(path),
-        read_labels(path, 'train'),
-        read_labels(path, 'test') if (Path(path) / 'test.csv').exists() else None,
-    )
+    cfg = get_settings()
+    bs, valid_pct, seed = ifnone(bs, cfg.bs), ifnone(valid_pct, cfg.valid_pct), ifnone(seed, cfg.seed)
+    crop, augs = ifnone(crop, cfg.crop), ifnone(augs, cfg.augs)
+    path, df = Path(path), read_labels(path, 'train')
+    test = read_labels(path, 'test') if (path/'test.csv').exists() else None
     if n_per_class:
-        df = df.loc[
-            sorted({i for c in label_vocab(df) for i in df.index[df['labels'].map(lambda ls: c in ls)][:n_per_class]})
-        ]
-    channels = find_channels(path, df.file.iloc[0])
-    prep = Preprocess(size, crop, None, *(stats or ((0.5,)*3, (0.5,)*3)), channels=channels)
+        first = lambda c: df.index[df['labels'].map(lambda ls: c in ls)][:n_per_class]
+        df = df.loc[sorted({i for c in label_vocab(df) for i in first(c)})]
+    prep = Preprocess(size, crop, None, *(stats or ((0.5,)*3, (0.5,)*3)), channels=find_channels(path, df.file.iloc[0]))
     if stats is None: prep.mean, prep.std = dataset_stats([path/f for f in df.file], open=prep.open)
     vocab = label_vocab(df)
-    augs = (
-        (micro_augs(hed=0) if augs == 'default' else get_augs(augs))
-        if prep.n_in != 3 and isinstance(augs, str)
-        else get_augs(augs)
-    )
-    item_augs, batch_augs = split_augs([a for a in augs if prep.n_in == 3 or type(a).__name__ != 'HEDJitter'])
-    dblock = DataBlock(
-        blocks=(
-            TransformBlock(type_tfms=partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor),
-            MultiCategoryBlock(vocab=vocab),
-        ),
-        get_x=lambda r: path / r['file'],
-        get_y=ColReader('labels'),
-        splitter=lambda items: split_multilabel(label_matrix(items, vocab), valid_pct, seed),
-        item_tfms=[*prep.item_tfms(), *item_augs],
-        batch_tfms=[*batch_augs, prep.normalize()],
-    )
+    augs = [a for a in get_augs(augs) if prep.n_in == 3 or not isinstance(a, HEDJitter)]   # the jitter assumes H&E
+    item_augs, batch_augs = split_augs(augs)
+    x_block = TransformBlock(type_tfms=partial(Preprocess.open, prep), batch_tfms=IntToFloatTensor)
+    dblock = DataBlock(blocks=(x_block, MultiCategoryBlock(vocab=vocab)),
+                       get_x=lambda r: path/r['file'], get_y=ColReader('labels'),
+                       splitter=lambda items: split_multilabel(label_matrix(items, vocab), valid_pct, seed),
+                       item_tfms=[*prep.item_tfms(), *item_augs], batch_tfms=[*batch_augs, prep.normalize()])
     dls = dblock.dataloaders(df.reset_index(drop=True), bs=bs, path=path, **kwargs)
-    known = None if test is None else test[test['labels'].map(lambda ls: set(ls) <= set(vocab))].reset_index(drop=True)
+    seen = lambda ls: set(ls) <= set(vocab)
+    known = None if test is None else test[test['labels'].map(seen)].reset_index(drop=True)
     dls.test = None if known is None or not len(known) else dls.test_dl(known, with_labels=True)
+    dls.unknown_test = [] if test is None else [path/f for f, ls in zip(test.file, test['labels']) if not seen(ls)]
     dls.prep, dls.excluded, dls.grouped, dls.multilabel = prep, [], False, True
-    dls.unknown_test = (
-        [] if test is None else [path / f for f, ls in zip(test.file, test['labels']) if not set(ls) <= set(vocab)]
-    )
     return dls

@@ -1,4 +1,4 @@
-"""Thresholds chosen per label on validation, macro and micro F1 with intervals, and the per-label losses that show what a multi-label model gets wrong.
+"""Per-label thresholds tuned on validation, macro and micro F1 with intervals, per-label losses.
 
 Docs: https://cns-tissue.github.io/cns_tissue/multilabel_eval.html.md"""
 
@@ -7,8 +7,10 @@ Docs: https://cns-tissue.github.io/cns_tissue/multilabel_eval.html.md"""
 # %% ../nbs/13_multilabel_eval.ipynb #270d8b2c
 from __future__ import annotations
 from pathlib import Path
+from functools import partial
 import numpy as np, pandas as pd
-from .stats import bootstrap_ci
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from .stats import bootstrap, exact_ci
 from .multilabel import label_matrix
 from .inference import ensemble_probs, _as_models
 
@@ -16,65 +18,65 @@ from .inference import ensemble_probs, _as_models
 __all__ = ['GRID', 'tune_thresholds', 'multilabel_scores', 'evaluate_multilabel', 'label_losses', 'top_label_losses']
 
 # %% ../nbs/13_multilabel_eval.ipynb #e3d5294f
-GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
+GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)   # the thresholds tried
 
 def _f1(tp, fp, fn):
-    return np.divide(
-        2 * tp, 2 * tp + fp + fn, out=np.zeros(np.broadcast(tp, fp, fn).shape), where=(2 * tp + fp + fn) > 0
-    )
-
+    "F1 from counts, elementwise (0 where there is nothing to count)"
+    d = 2*tp + fp + fn
+    return np.divide(2*tp, d, out=np.zeros(np.shape(d)), where=d > 0)
 
 def tune_thresholds(probs:np.ndarray, # N x C validation probabilities
                     y:np.ndarray, # N x C 0/1 labels
                    ) -> np.ndarray:
     "Per class, the threshold of `GRID` that maximises that class's F1 (ties: the one closest to 0.5)"
     pred = probs[None] >= GRID[:, None, None]                      # grid x N x C
-    f1 = _f1((pred & (y == 1)).sum(1), (pred & (y == 0)).sum(1), (~pred & (y == 1)).sum(1))
+    f1 = _f1((pred & (y == 1)).sum(1), (pred & (y == 0)).sum(1), (~pred & (y == 1)).sum(1))   # grid x C
     best = np.where(f1 >= f1.max(0, keepdims=True) - 1e-12, -np.abs(GRID - 0.5)[:, None], -np.inf).argmax(0)
     return GRID[best]
+
+# %% ../nbs/13_multilabel_eval.ipynb #e58d2775
+def _f1s(tp, fp, fn):
+    "Per-class F1s, macro F1 and micro F1 from N x C 0/1 matrices of true positives, false positives, false negatives"
+    tp, fp, fn = tp.sum(0), fp.sum(0), fn.sum(0)
+    f = _f1(tp, fp, fn)
+    return np.r_[f, f.mean(), _f1(tp.sum(), fp.sum(), fn.sum())]
+
+def _f1_ci(hit, miss, boot, groups, ci):
+    "`boot`, or the exact interval when all the images that count (`hit | miss`) are right, or all wrong"
+    if hit.any() == miss.any(): return boot   # both: the score varies between resamples; neither: nothing to count
+    rows = hit | miss
+    n = int(rows.sum()) if groups is None else len(np.unique(np.asarray(groups)[rows]))
+    return exact_ci(n if hit.any() else 0, n, ci)
 
 def multilabel_scores(probs:np.ndarray, y:np.ndarray, # N x C probabilities and 0/1 labels
                       thresholds, # per-class thresholds (or one number)
                       vocab:list, # class names
-                      n_boot:int=1000, seed:int=42, # bootstrap
+                      n_boot:int=1000, # bootstrap resamples
+                      ci:float=0.95, # confidence level of the intervals
+                      groups=None, # group id per image: whole groups are resampled (default: each image its own)
+                      seed:int|None=None, # random seed (default: settings' seed)
                      ) -> dict:
-    "Macro and micro F1 with bootstrap 95% intervals; per class precision, recall, F1 (with interval) and the 2x2 counts"
-    pred = probs >= np.broadcast_to(np.asarray(thresholds, dtype=float), probs.shape[1:])
-    tp, fp, fn, tn = ((pred & (y == 1)), (pred & (y == 0)), (~pred & (y == 1)), (~pred & (y == 0)))
-    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
-    btp, bfp, bfn = (a[idx].sum(1) for a in (tp, fp, fn))                     # n_boot x C
-    ci = lambda v: tuple(np.round(np.percentile(v, [2.5, 97.5], axis=0), 4).tolist())
-    f1c, T = _f1(tp.sum(0), fp.sum(0), fn.sum(0)), lambda a: int(a)
-    r = dict(
-        macro_f1=round(float(f1c.mean()), 4),
-        macro_f1_ci=ci(_f1(btp, bfp, bfn).mean(1)),
-        micro_f1=round(float(_f1(tp.sum(), fp.sum(), fn.sum())), 4),
-        micro_f1_ci=ci(_f1(btp.sum(1), bfp.sum(1), bfn.sum(1))),
-        n=len(y),
-    )
-    bf = _f1(btp, bfp, bfn)
-    r['per_class'] = {
-        c: dict(
-            precision=round(float(tp[:, i].sum() / max(pred[:, i].sum(), 1)), 4),
-            recall=round(float(tp[:, i].sum() / max(y[:, i].sum(), 1)), 4),
-            f1=round(float(f1c[i]), 4),
-            f1_ci=tuple(np.round(np.percentile(bf[:, i], [2.5, 97.5]), 4).tolist()),
-            tp=T(tp[:, i].sum()),
-            fp=T(fp[:, i].sum()),
-            fn=T(fn[:, i].sum()),
-            tn=T(tn[:, i].sum()),
-        )
-        for i, c in enumerate(vocab)
-    }
-    return r
+    "Macro and micro F1 with intervals; per class precision, recall, F1 (with interval) and the 2x2 counts"
+    y, pred = np.asarray(y).astype(int), (probs >= np.asarray(thresholds, dtype=float)).astype(int)
+    prfs = partial(precision_recall_fscore_support, y, pred, zero_division=0)
+    (p, r, f, _), macro, micro = prfs(average=None), prfs(average='macro')[2], prfs(average='micro')[2]
+    tp, fp, fn, tn = y & pred, pred > y, y > pred, (y | pred) == 0                   # N x C each
+    lo, hi = bootstrap(lambda i: _f1s(tp[i], fp[i], fn[i]), len(y), groups, n_boot, ci, seed)
+    hit, miss = (np.c_[a, a.any(1), a.any(1)] for a in (tp == 1, fp | fn))   # per label, then any label (macro, micro)
+    r4 = lambda v: round(float(v), 4)
+    cis = [tuple(map(r4, _f1_ci(hit[:, j], miss[:, j], (lo[j], hi[j]), groups, ci))) for j in range(len(lo))]
+    counts = dict(tp=tp.sum(0), fp=fp.sum(0), fn=fn.sum(0), tn=tn.sum(0))
+    per_class = {c: dict(precision=r4(p[j]), recall=r4(r[j]), f1=r4(f[j]), f1_ci=cis[j],
+                         **{k: int(v[j]) for k, v in counts.items()}) for j, c in enumerate(vocab)}
+    k = len(vocab)
+    return dict(macro_f1=r4(macro), macro_f1_ci=cis[k], micro_f1=r4(micro), micro_f1_ci=cis[k + 1], n=len(y),
+                per_class=per_class)
 
 # %% ../nbs/13_multilabel_eval.ipynb #b9f926ca
 def _table(files, vocab, y, probs, thr):
     "Per-image predictions: file, true labels, predicted labels (at `thr`), one probability column per class"
     lab = lambda row: ' '.join(c for c, v in zip(vocab, row) if v)
-    df = pd.DataFrame(
-        {'file': list(map(str, files)), 'labels': [lab(r) for r in y], 'pred': [lab(r) for r in probs >= thr]}
-    )
+    df = pd.DataFrame({'file': list(map(str, files)), 'labels': map(lab, y), 'pred': map(lab, probs >= thr)})
     return pd.concat([df, pd.DataFrame(probs.round(4), columns=[f'p_{c}' for c in vocab])], axis=1)
 
 def evaluate_multilabel(models, # model folder(s) or `(model, meta)` pair(s) (notebook 12)
@@ -87,27 +89,18 @@ def evaluate_multilabel(models, # model folder(s) or `(model, meta)` pair(s) (no
     vocab = ms[0][1]['classes']
     probs = {k: ensemble_probs(list(df.file), ms, tta, **kwargs) for k, df in splits.items()}
     ys = {k: label_matrix(df, vocab) for k, df in splits.items()}
-    metrics, preds, thr = {}, {}, {}
-    for v, key in ((0, ''), (1, '_tta')):
+    metrics, thr = {}, {}
+    for v, key in ((0, ''), (1, '_tta')):   # plain, then 8-view probabilities
         if probs['valid'][v] is None: continue
         thr[key] = tune_thresholds(probs['valid'][v], ys['valid'])
         for k in splits:
-            tuned, fixed = (
-                multilabel_scores(probs[k][v], ys[k], thr[key], vocab),
-                multilabel_scores(probs[k][v], ys[k], 0.5, vocab),
-            )
-            metrics.update(
-                {
-                    f'{k}_macro_f1{key}': tuned['macro_f1'],
-                    f'{k}_macro_f1{key}_ci': tuned['macro_f1_ci'],
-                    f'{k}_micro_f1{key}': tuned['micro_f1'],
-                    f'{k}_micro_f1{key}_ci': tuned['micro_f1_ci'],
-                    f'{k}_macro_f1{key}_at_0.5': fixed['macro_f1'],
-                    f'{k}_n': tuned['n'],
-                }
-            )
-            if k == 'test' and key == '': metrics['per_class'] = tuned['per_class']
-    for k, df in splits.items(): preds[k] = _table(df.file, vocab, ys[k], probs[k][0], thr[''])
+            s, m = multilabel_scores(probs[k][v], ys[k], thr[key], vocab), f'{k}_macro_f1{key}'
+            at_half = f1_score(ys[k], probs[k][v] >= 0.5, average='macro', zero_division=0)   # no interval needed
+            metrics.update({m: s['macro_f1'], f'{m}_ci': s['macro_f1_ci'], f'{k}_micro_f1{key}': s['micro_f1'],
+                            f'{k}_micro_f1{key}_ci': s['micro_f1_ci'], f'{m}_at_0.5': round(float(at_half), 4),
+                            f'{k}_n': s['n']})
+            if k == 'test' and key == '': metrics['per_class'] = s['per_class']
+    preds = {k: _table(df.file, vocab, ys[k], probs[k][0], thr['']) for k, df in splits.items()}
     metrics['thresholds'] = dict(zip(vocab, thr[''].tolist()))
     metrics['thresholds_tta'] = dict(zip(vocab, thr.get('_tta', thr['']).tolist()))
     return metrics, preds, thr
@@ -121,10 +114,11 @@ def label_losses(preds:pd.DataFrame, # a multi-label per-image table (`evaluate_
     p = preds[[f'p_{c}' for c in vocab]].to_numpy(dtype=float).clip(1e-7, 1 - 1e-7)
     return pd.DataFrame(-(y*np.log(p) + (1 - y)*np.log(1 - p)), index=preds.file, columns=vocab)
 
+# %% ../nbs/13_multilabel_eval.ipynb #bc1ebc40
 def top_label_losses(preds:pd.DataFrame, # as for `label_losses`
                      k:int=3, # images per label
                     ) -> pd.DataFrame:
-    "For each label, the `k` images with the largest loss on it: whether the label is present, its probability, the label sets"
+    "Per label, the `k` images with the largest loss on it: label present or not, its probability, both label sets"
     ll, rows = label_losses(preds), []
     for c in ll.columns:
         for i in np.argsort(-ll[c].to_numpy(), kind='stable')[:k]:

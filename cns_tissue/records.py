@@ -1,4 +1,4 @@
-"""Every training run writes its records -- configuration, machine, timings, metrics with intervals, per-image predictions -- and the figures a reader sees are printed from them.
+"""Every run writes its records, and the figures a reader sees are printed from them.
 
 Docs: https://cns-tissue.github.io/cns_tissue/records.html.md"""
 
@@ -6,46 +6,36 @@ Docs: https://cns-tissue.github.io/cns_tissue/records.html.md"""
 
 # %% ../nbs/02_records.ipynb #e0508b2f
 from __future__ import annotations
-import os, re, sys, json, time, shutil, platform, resource, subprocess
+import os, re, sys, json, time, shutil, platform, resource, subprocess, tempfile, threading
 from pathlib import Path
 import numpy as np, pandas as pd
 from .config import get_settings, UserError, MissingInput
 
 # %% auto #0
-__all__ = ['RECORDS', 'cpu_model', 'env_info', 'git_info', 'peak_memory_mb', 'write_json', 'read_json', 'run_state',
-           'new_run_dir', 'latest_run', 'record_table', 'add_result', 'read_preds', 'load_results', 'md_table',
-           'results', 'plot_history']
+__all__ = ['RECORDS', 'cpu_model', 'env_info', 'git_info', 'tree_pss_mb', 'PeakMemory', 'run_peak', 'write_json', 'read_json',
+           'run_state', 'runs_path', 'new_run_dir', 'latest_run', 'record_table', 'add_result', 'read_preds',
+           'load_results', 'md_table', 'results', 'plot_history']
 
-# %% ../nbs/02_records.ipynb #7177fd60
+# %% ../nbs/02_records.ipynb #2a5e5348
 def cpu_model() -> str:
     "The CPU's model name (from `/proc/cpuinfo` on Linux, else `platform.processor()`)"
-    try:
-        return next(
-            l.split(':', 1)[1].strip()
-            for l in Path('/proc/cpuinfo').read_text().splitlines()
-            if l.startswith('model name')
-        )
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
+    try: lines = Path('/proc/cpuinfo').read_text().splitlines()
+    except OSError: lines = []
+    return next((l.split(':', 1)[1].strip() for l in lines if l.startswith('model name')),
+                platform.processor() or platform.machine())
 
+# %% ../nbs/02_records.ipynb #74841b1a
 def env_info() -> dict:
     "Machine and library versions of this process: CPU, cores, GPU, python, torch, fastai, timm"
     import torch, fastai, timm
-    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
     flags = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
-    return dict(
-        cpu=cpu_model(),
-        cores=os.cpu_count(),
-        torch_threads=torch.get_num_threads(),
-        gpu=gpu,
-        cpu_bf16=next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), ''),
-        python=platform.python_version(),
-        torch=torch.__version__,
-        fastai=fastai.__version__,
-        timm=timm.__version__,
-        platform=platform.platform(),
-    )
+    return dict(cpu=cpu_model(), cores=os.cpu_count(), torch_threads=torch.get_num_threads(),
+                gpu=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+                cpu_bf16=next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), ''),
+                python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__,
+                timm=timm.__version__, platform=platform.platform())
 
+# %% ../nbs/02_records.ipynb #21c5118a
 def git_info(path=None # a folder inside the repository (default: this package's folder)
             ) -> dict:
     "`commit` and `dirty` (uncommitted changes) of the git checkout holding `path`, or empty values outside git"
@@ -54,23 +44,89 @@ def git_info(path=None # a folder inside the repository (default: this package's
     try: c = run('rev-parse', 'HEAD')
     except OSError: return dict(commit=None, dirty=None)
     if c.returncode: return dict(commit=None, dirty=None)
-    return dict(
-        commit=c.stdout.strip(), dirty=bool(run('status', '--porcelain', '--untracked-files=no').stdout.strip())
-    )
+    changes = run('status', '--porcelain', '--untracked-files=no').stdout.strip()
+    return dict(commit=c.stdout.strip(), dirty=bool(changes))
 
+# %% ../nbs/02_records.ipynb #22dbbb6e
+def _children() -> dict:
+    "parent pid -> child pids, for every process in /proc"
+    kids = {}
+    for d in Path('/proc').iterdir():
+        if not d.name.isdigit(): continue
+        try: kids.setdefault(int((d/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(d.name))
+        except (OSError, ValueError, IndexError): pass   # a process that ended meanwhile
+    return kids
 
-def peak_memory_mb() -> dict:
-    "Peak resident memory of this process and of its largest child (loader workers), in MB; GPU peak when there is one"
-    import torch
+def _pss_kb(pid:int) -> int:
+    "PSS of one process in kB, 0 if it has ended"
+    try: rollup = Path(f'/proc/{pid}/smaps_rollup').read_text().splitlines()
+    except OSError: return 0
+    return next((int(l.split()[1]) for l in rollup if l.startswith('Pss:')), 0)
 
-    r = dict(
-        rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        children_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-    )
-    if torch.cuda.is_available(): r['gpu_mb'] = round(torch.cuda.max_memory_allocated()/2**20)
-    return r
+def tree_pss_mb(pid:int=None, # root process (default: this one)
+               ) -> float|None:
+    "Proportional set size (MB) of process `pid` and all its descendants: shared pages count once; `None` off Linux"
+    if not Path('/proc/self/smaps_rollup').exists(): return None
+    kids, todo, kb = _children(), [pid or os.getpid()], 0
+    while todo:
+        p = todo.pop()
+        todo += kids.get(p, [])
+        kb += _pss_kb(p)
+    return kb/1024
 
-# %% ../nbs/02_records.ipynb #d9c2f86f
+# %% ../nbs/02_records.ipynb #3eb16dd4
+class PeakMemory:
+    "Peak memory of a process tree while a block runs: `tree_pss_mb` sampled every `every` seconds in a daemon thread"
+    def __init__(self, pid:int=None, # root process (default: this one)
+                 every:float=0.2, # seconds between samples
+                ):
+        self.pid, self.every, self.peak_mb, self._done = pid or os.getpid(), every, 0., threading.Event()
+
+    def sample(self) -> float:
+        "Take one sample now; the peak so far"
+        self.peak_mb = max(self.peak_mb, tree_pss_mb(self.pid) or 0.)
+        return self.peak_mb
+
+    def _loop(self):
+        while not self._done.wait(self.every): self.sample()
+
+    def __enter__(self):
+        torch = sys.modules.get('torch')
+        if self.pid == os.getpid() and torch and torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
+        self.sample()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+        self.sample()
+
+    def report(self) -> dict:
+        "`peak_pss_mb` so far; for this process also the GPU's peak (CUDA) and the kernel's `ru_maxrss` peaks"
+        r = dict(peak_pss_mb=round(self.sample()) if Path('/proc/self/smaps_rollup').exists() else None)
+        if self.pid != os.getpid(): return r
+        torch = sys.modules.get('torch')
+        if torch and torch.cuda.is_available(): r['gpu_peak_mb'] = round(torch.cuda.max_memory_allocated()/2**20)
+        return dict(**r, ru_maxrss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024),
+                    ru_maxrss_largest_child_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024))
+
+# %% ../nbs/02_records.ipynb #d6b36e1d
+def run_peak(cmd:list, # a command and its arguments
+             every:float=0.2, # seconds between samples
+            ) -> tuple:
+    "`(seconds, peak PSS of its process tree in MB)` of running `cmd` to completion; raises with its stderr if it fails"
+    t = time.perf_counter()
+    with tempfile.TemporaryFile('w+') as err:   # a file, not a pipe: a pipe left unread blocks a chatty command
+        p = subprocess.Popen([str(o) for o in cmd], stdout=subprocess.DEVNULL, stderr=err, text=True)
+        with PeakMemory(p.pid, every) as mem: p.wait()
+        if p.returncode:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{err.read()[-2000:]}")
+    return time.perf_counter() - t, mem.peak_mb
+
+# %% ../nbs/02_records.ipynb #bcdd1800
 def write_json(path, # file to write
                obj # JSON-serialisable object (paths and numpy scalars are turned into strings/numbers)
               ) -> Path:
@@ -81,41 +137,47 @@ def write_json(path, # file to write
     os.replace(tmp, path)
     return path
 
-
+# %% ../nbs/02_records.ipynb #abfbb494
 def read_json(path, # a JSON file
               default=None # returned when the file does not exist
              ):
     "The content of JSON file `path`, or `default` when it is missing"
     return json.loads(Path(path).read_text()) if Path(path).exists() else default
 
+# %% ../nbs/02_records.ipynb #af59536a
 def run_state(run # a run folder
              ) -> dict:
     "The run's `state.json`: status (running, interrupted, finished) and the last completed epoch"
     return read_json(Path(run)/'state.json', {})
 
+# %% ../nbs/02_records.ipynb #095e14ec
+def runs_path(dataset:str, # dataset name or folder
+              runs_dir=None, # folder of all runs (default: settings' `runs_dir`)
+             ) -> Path:
+    "The folder of the runs of `dataset`: `runs_dir/DATASET`"
+    return Path(runs_dir or get_settings().runs_dir)/Path(str(dataset)).name
+
+# %% ../nbs/02_records.ipynb #6846351d
 def new_run_dir(dataset:str, # dataset name or folder
                 arch:str, # architecture
                 runs_dir=None, # folder of all runs (default: settings' `runs_dir`)
                ) -> Path:
     "A new, empty folder `runs_dir/DATASET/YYYYmmdd-HHMMSS-ARCH` for one run"
-    root = Path(runs_dir or get_settings().runs_dir)/Path(str(dataset)).name
-    base = root/f"{time.strftime('%Y%m%d-%H%M%S')}-{arch}"
+    base = runs_path(dataset, runs_dir)/f"{time.strftime('%Y%m%d-%H%M%S')}-{arch}"
     out = next(p for i in range(1000) if not (p := base.with_name(base.name + (f'-{i}' if i else ''))).exists())
     out.mkdir(parents=True)
     return out
 
-# %% ../nbs/02_records.ipynb #af207407
+# %% ../nbs/02_records.ipynb #5370e4c6
 def latest_run(dataset:str, # dataset name or folder
                status:str|tuple='finished', # wanted status (or statuses), or None for any
                runs_dir=None, # folder of all runs (default: settings' `runs_dir`)
               ) -> Path|None:
     "The newest run folder of `dataset` whose `state.json` status is `status`"
-    root, want = (
-        Path(runs_dir or get_settings().runs_dir) / Path(str(dataset)).name,
-        (status,) if isinstance(status, str) else status,
-    )
-    runs = [p for p in root.glob('*/state.json') if want is None or run_state(p.parent).get('status') in want]
-    return max(runs, key=lambda p: p.stat().st_mtime).parent if runs else None
+    want = (status,) if isinstance(status, str) else status
+    states = [f for f in runs_path(dataset, runs_dir).glob('*/state.json')
+              if want is None or run_state(f.parent).get('status') in want]
+    return max(states, key=lambda f: f.stat().st_mtime).parent if states else None
 
 # %% ../nbs/02_records.ipynb #643a2d28
 def record_table(name:str, # what was measured, e.g. 'loader_throughput'
@@ -131,18 +193,9 @@ def record_table(name:str, # what was measured, e.g. 'loader_throughput'
     write_json(run/'state.json', dict(status='finished'))
     return run
 
-# %% ../nbs/02_records.ipynb #f68f11c8
-RECORDS = (
-    'run.json',
-    'metrics.json',
-    'history.csv',
-    'test_preds.csv',
-    'valid_preds.csv',
-    'commands.json',
-    'candidates.csv',
-    'table.csv',
-)
-
+# %% ../nbs/02_records.ipynb #1d4493c5
+RECORDS = ('run.json', 'metrics.json', 'history.csv', 'test_preds.csv', 'valid_preds.csv', 'commands.json',
+           'candidates.csv', 'table.csv')   # what a run folder holds besides weights and checkpoints
 
 def add_result(run, # a finished run folder
                name:str=None, # folder name under results/DATASET/ (default: the run's own name)
@@ -152,16 +205,14 @@ def add_result(run, # a finished run folder
     run = Path(run)
     if run_state(run).get('status') != 'finished':
         raise UserError(f"{run}: not a finished run (state.json status is {run_state(run).get('status')!r})")
-    info = read_json(run/'run.json')
-    out = Path(results_dir or get_settings().results_dir)/info['dataset']/(name or run.name)
+    out = Path(results_dir or get_settings().results_dir)/read_json(run/'run.json')['dataset']/(name or run.name)
     out.mkdir(parents=True, exist_ok=True)
-    for f in RECORDS:
-        if not (run/f).exists(): continue
-        if f.endswith('_preds.csv'):
-            pd.read_csv(run / f).to_csv(out / f'{f}.gz', index=False)  # per-image tables, compressed
+    for f in [f for f in RECORDS if (run/f).exists()]:
+        if f.endswith('_preds.csv'): pd.read_csv(run/f).to_csv(out/f'{f}.gz', index=False)   # per image: compressed
         else: shutil.copy(run/f, out/f)
     return out
 
+# %% ../nbs/02_records.ipynb #7419348d
 def read_preds(folder, # a run folder, or its copy in results/
                split:str='test', # 'test' or 'valid'
               ) -> pd.DataFrame:
@@ -170,93 +221,44 @@ def read_preds(folder, # a run folder, or its copy in results/
     if f is None: raise MissingInput(f"{folder}: no {split}_preds.csv")
     return pd.read_csv(f)
 
-# %% ../nbs/02_records.ipynb #19b733d1
+# %% ../nbs/02_records.ipynb #e5b25f94
+_METRICS = ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc', 'test_dedup_acc_tta', 'test_n', 'test_dedup_n')
+_CIS = ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc')   # metrics whose interval is shown
+_COLUMNS = ('dataset', 'name', 'path', 'run', 'arch', 'schedule', 'crop', 'precision', 'train_min', 'total_min',
+            'machine', *_METRICS, *(f'{k}_ci' for k in _CIS))
+
 def _ci(v): return f"{v[0]:.3f}-{v[1]:.3f}" if isinstance(v, (list, tuple)) and len(v) == 2 and v[0] == v[0] else ''
+
+def _result_row(f:Path) -> dict:
+    "The `load_results` row of a result's `run.json` (and the `metrics.json` beside it)"
+    r, m = read_json(f), read_json(f.parent/'metrics.json', {})
+    c, e, t = r.get('config', {}), r.get('env', {}), r.get('seconds', {})
+    return dict(dataset=r['dataset'], name=f.parent.name, path=str(f.parent), run=r.get('run'),
+                **{k: c.get(k) for k in ('arch', 'schedule', 'crop', 'precision')},
+                train_min=round(t.get('train', np.nan)/60, 1), total_min=round(t.get('total', np.nan)/60, 1),
+                machine=f"{e.get('cpu')}, {e.get('cores')} cores" + (f", {e['gpu']}" if e.get('gpu') else ''),
+                **{k: m.get(k) for k in _METRICS}, **{f'{k}_ci': _ci(m.get(f'{k}_ci')) for k in _CIS})
 
 def load_results(results_dir=None, # default: settings' `results_dir`
                 ) -> pd.DataFrame:
-    "One row per committed model or ensemble (a folder with metrics.json): dataset, name, configuration, machine, minutes, accuracies and their intervals"
-    rows = []
-    for f in sorted(Path(results_dir or get_settings().results_dir).glob('*/*/run.json')):
-        if not (f.parent/'metrics.json').exists(): continue
-        r, m = read_json(f), read_json(f.parent/'metrics.json', {})
-        c, e, t = r.get('config', {}), r.get('env', {}), r.get('seconds', {})
-        rows.append(
-            dict(
-                dataset=r['dataset'],
-                name=f.parent.name,
-                path=str(f.parent),
-                run=r.get('run'),
-                arch=c.get('arch'),
-                schedule=c.get('schedule'),
-                crop=c.get('crop'),
-                precision=c.get('precision'),
-                train_min=round(t.get('train', np.nan) / 60, 1),
-                total_min=round(t.get('total', np.nan) / 60, 1),
-                machine=f"{e.get('cpu')}, {e.get('cores')} cores" + (f", {e['gpu']}" if e.get('gpu') else ''),
-                **{
-                    k: m.get(k)
-                    for k in (
-                        'valid_acc',
-                        'test_acc',
-                        'test_acc_tta',
-                        'test_dedup_acc',
-                        'test_dedup_acc_tta',
-                        'test_n',
-                        'test_dedup_n',
-                    )
-                },
-                **{
-                    f'{k}_ci': _ci(m.get(f'{k}_ci'))
-                    for k in ('valid_acc', 'test_acc', 'test_acc_tta', 'test_dedup_acc')
-                },
-            )
-        )
-    return pd.DataFrame(
-        rows,
-        columns=list(rows[0])
-        if rows
-        else [
-            'dataset',
-            'name',
-            'path',
-            'run',
-            'arch',
-            'schedule',
-            'crop',
-            'precision',
-            'train_min',
-            'total_min',
-            'machine',
-            'valid_acc',
-            'test_acc',
-            'test_acc_tta',
-            'test_dedup_acc',
-            'test_dedup_acc_tta',
-            'test_n',
-            'test_dedup_n',
-            'valid_acc_ci',
-            'test_acc_ci',
-            'test_acc_tta_ci',
-            'test_dedup_acc_ci',
-        ],
-    )
+    "One row per committed model or ensemble (a folder with metrics.json): configuration, machine, minutes, accuracies"
+    runs = sorted(Path(results_dir or get_settings().results_dir).glob('*/*/run.json'))
+    return pd.DataFrame([_result_row(f) for f in runs if (f.parent/'metrics.json').exists()], columns=list(_COLUMNS))
+
+# %% ../nbs/02_records.ipynb #32f019af
+def _cell(v) -> str:
+    "A table cell: empty for a missing value, three decimals for a fraction, a whole number as a count"
+    if v is None or (isinstance(v, float) and v != v): return ''
+    if isinstance(v, float) and v < 1.0001: return f'{v:.3f}'
+    if isinstance(v, float) and v.is_integer(): return str(int(v))   # counts stay counts when a column has gaps
+    return str(v)
 
 def md_table(df:pd.DataFrame, # rows to show
              cols:dict, # column -> header
             ) -> str:
-    "A markdown table of `df[cols]`, numbers as printed by pandas, empty cells for missing values"
-    fmt = lambda v: (
-        ''
-        if v is None or (isinstance(v, float) and v != v)
-        else f'{v:.3f}'
-        if isinstance(v, float) and v < 1.0001
-        else str(int(v))
-        if isinstance(v, float) and v.is_integer()
-        else str(v)
-    )   # counts stay counts when a column has gaps
+    "A markdown table of `df[cols]`: fractions with three decimals, counts as counts, empty cells for missing values"
     head = '| ' + ' | '.join(cols.values()) + ' |\n|' + '---|'*len(cols) + '\n'
-    return head + ''.join('| ' + ' | '.join(fmt(r[c]) for c in cols) + ' |\n' for _, r in df.iterrows())
+    return head + ''.join('| ' + ' | '.join(_cell(r[c]) for c in cols) + ' |\n' for _, r in df.iterrows())
 
 # %% ../nbs/02_records.ipynb #02338a44
 def results(command:str, # add: copy finished runs' records to results/; list: print the committed results

@@ -1,4 +1,4 @@
-"""A small residual, depthwise-separable CNN built from the review's elements, trained from scratch by the same `train` as every other model.
+"""A small residual, depthwise-separable CNN from the review's elements, trained by the same `train`.
 
 Docs: https://cns-tissue.github.io/cns_tissue/scratch_cnn.html.md"""
 
@@ -22,18 +22,18 @@ def SepConv(ni:int, # input channels
     "Depthwise-separable conv: depthwise `ks`x`ks` conv-BN-ReLU, then pointwise 1x1 conv-BN(-ReLU)"
     return nn.Sequential(ConvLayer(ni, ni, ks, groups=ni), ConvLayer(ni, nf, 1, act_cls=nn.ReLU if act else None))
 
+# %% ../nbs/09_scratch_cnn.ipynb #f087160f
 class ResSepBlock(Module):
     "Two separable convs with a residual shortcut (pool + 1x1 conv when the shape changes)"
-    def __init__(self, ni:int, nf:int, stride:int=1):
-        self.convs = nn.Sequential(
-            *([nn.AvgPool2d(2)] if stride > 1 else []), SepConv(ni, nf), SepConv(nf, nf, act=False)
-        )
-        self.short = (
-            noop
-            if ni == nf and stride == 1
-            else nn.Sequential(*([nn.AvgPool2d(2)] if stride > 1 else []), ConvLayer(ni, nf, 1, act_cls=None))
-        )
+    def __init__(self, ni:int, # input channels
+                 nf:int, # output channels
+                 stride:int=1): # 2: halve the resolution (average pooling first)
+        pool = [nn.AvgPool2d(2)] if stride > 1 else []
+        self.convs = nn.Sequential(*pool, SepConv(ni, nf), SepConv(nf, nf, act=False))
+        same = ni == nf and stride == 1
+        self.short = noop if same else nn.Sequential(*pool, ConvLayer(ni, nf, 1, act_cls=None))
         self.act = nn.ReLU(inplace=True)
+
     def forward(self, x): return self.act(self.convs(x) + self.short(x))
 
 # %% ../nbs/09_scratch_cnn.ipynb #26b55147
@@ -53,6 +53,7 @@ def cellnet(n_out:int, # number of classes
             ni = w
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), Flatten(), nn.Dropout(p), nn.Linear(ni, n_out))
 
+# %% ../nbs/09_scratch_cnn.ipynb #bd608d4f
 def param_table(model:nn.Module, # a sequential model
                 size:int=128, # input size, to show each block's output shape
                )->pd.DataFrame:
@@ -62,12 +63,6 @@ def param_table(model:nn.Module, # a sequential model
     with torch.no_grad():
         for i,m in enumerate(model.children()):
             x = m(x)
-            rows.append(
-                dict(
-                    block=i,
-                    type=type(m).__name__,
-                    out=tuple(x.shape[1:]),
-                    params=sum(p.numel() for p in m.parameters()),
-                )
-            )
+            n = sum(p.numel() for p in m.parameters())
+            rows.append(dict(block=i, type=type(m).__name__, out=tuple(x.shape[1:]), params=n))
     return pd.DataFrame(rows)

