@@ -1,4 +1,4 @@
-"""`cns_tissue_prepare`, `cns_tissue_train`, `cns_tissue_predict` and `cns_tissue_results`, for people who never open a notebook: options generated from the functions' own signatures, one-line errors.
+"""Four commands for people who never open a notebook: options from the functions' signatures, one-line errors
 
 Docs: https://cns-tissue.github.io/cns_tissue/cli.html.md"""
 
@@ -14,11 +14,12 @@ from .config import UserError
 # %% auto #0
 __all__ = ['run_cli', 'cns_tissue_prepare', 'cns_tissue_train', 'cns_tissue_predict', 'cns_tissue_results']
 
-# %% ../nbs/18_cli.ipynb #00264941
+# %% ../nbs/18_cli.ipynb #1daac781
 def _setup_process():
     "Passive OpenMP waiting unless the user chose otherwise (must happen before torch loads)"
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
+# %% ../nbs/18_cli.ipynb #a233554f
 def run_cli(func, # the function to run
             prog:str, # the command's name, for messages
             show=None, # called with the function's result, to print it
@@ -41,8 +42,7 @@ def run_cli(func, # the function to run
     try:
         res = func(*pos, **a)
     except UserError as e:
-        if debug:
-            raise
+        if debug: raise
         print(f"{prog}: error: {e}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt as e:
@@ -51,22 +51,20 @@ def run_cli(func, # the function to run
     if show: show(res)
     return res
 
-# %% ../nbs/18_cli.ipynb #baa35e8e
+# %% ../nbs/18_cli.ipynb #12c903a6
 def _show_prepare(r):
+    "Print what `prepare` found: counts, unreadable files, problems, summary and the copy check"
     print(r.counts.to_string(), '\n')
     if len(r.bad):
-        print(
-            f"{len(r.bad)} unreadable file(s), listed in {r.out / 'bad_files.csv'}:\n"
-            + r.bad[['rel', 'error']].to_string(index=False)
-        )
+        print(f"{len(r.bad)} unreadable file(s), listed in {r.out/'bad_files.csv'}:\n"
+              + r.bad[['rel', 'error']].to_string(index=False))
     for m in r.summary['problems']: print(f"warning: {m}")
     print(json.dumps({k: v for k, v in r.summary.items() if k != 'problems'}, indent=1, default=str))
     if c := r.summary.get('copies'):
-        print(
-            f"copy check: recall {c['recall']:.3f} on {c['n_controls']} control copies, false-positive rate {c['false_positive_rate']:.4f} "
-            f"on {c['n_negatives']} other-class pairs; {c['test_with_train_copy']} of {c['test_images']} test images have a copy in train; "
-            f"{c['test_dedup']} de-duplicated test images in {c['test_dedup_groups']} groups"
-        )
+        print(f"copy check: recall {c['recall']:.3f} on {c['n_controls']} control copies, false-positive rate "
+              f"{c['false_positive_rate']:.4f} on {c['n_negatives']} other-class pairs; {c['test_with_train_copy']} of "
+              f"{c['test_images']} test images have a copy in train; {c['test_dedup']} de-duplicated test images in "
+              f"{c['test_dedup_groups']} groups")
     print(f"outputs in {r.out}")
 
 def cns_tissue_prepare():
@@ -75,10 +73,11 @@ def cns_tissue_prepare():
     from cns_tissue.data_prep import prepare
     run_cli(prepare, 'cns_tissue_prepare', _show_prepare)
 
+# %% ../nbs/18_cli.ipynb #6e6c3fc5
 def _show_train(learn):
+    "Print a finished run's figures and where its records are"
     print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1))
     print(f"model and records written to {learn.run_dir}")
-
 
 def cns_tissue_train():
     "Train a model (`training.train`); defaults from settings.ini"
@@ -86,12 +85,14 @@ def cns_tissue_train():
     from cns_tissue.training import train
     run_cli(train, 'cns_tissue_train', _show_train)
 
+# %% ../nbs/18_cli.ipynb #3347b66e
 def cns_tissue_predict():
     "Classify image files and folders with a trained model (`inference.predict`)"
     _setup_process()
     from cns_tissue.inference import predict
     run_cli(predict, 'cns_tissue_predict', lambda df: print(df.attrs['summary']))
 
+# %% ../nbs/18_cli.ipynb #5530f93a
 def cns_tissue_results():
     "Copy a finished run's records to results/ (`add RUN...`) or list the committed results (`list`)"
     _setup_process()

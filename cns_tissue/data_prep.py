@@ -117,6 +117,7 @@ def class_folders(path # dataset folder with `train|test/CLASS/` sub-folders
 
 # %% ../nbs/05_data_prep.ipynb #0b37866d
 def _problem(level, split, label, n, message) -> dict:
+    "One row of `shape_problems`"
     return dict(level=level, split=split, label=label, n=int(n), message=message)
 
 def _counts(files, folders):
@@ -125,6 +126,7 @@ def _counts(files, folders):
     c = ok.groupby(['split', 'label']).size()
     return c.reindex(c.index.union(pd.MultiIndex.from_frame(folders[['split', 'label']])), fill_value=0)
 
+# %% ../nbs/05_data_prep.ipynb #b0940c86
 def _split_problems(tr, te, valid_pct) -> list:
     "Problems of the readable images per class in train (`tr`) and test (`te`)"
     rows = [] if len(tr) else [_problem('error', 'train', '', 0, "no readable training images under train/CLASS/")]
@@ -146,6 +148,7 @@ def _split_problems(tr, te, valid_pct) -> list:
                              "no readable test images under test/CLASS/: only validation accuracy is reported"))
     return rows
 
+# %% ../nbs/05_data_prep.ipynb #f94fed21
 def _name_clashes(labels) -> list:
     "Class folders whose names differ only in case or spaces"
     names = pd.Series(sorted(set(labels)))
@@ -163,6 +166,7 @@ def _long_images(files) -> list:
                      f"{long.rel.iloc[0] if 'rel' in long else ''}): squished to a square they are distorted; "
                      "tile them or use --crop")]
 
+# %% ../nbs/05_data_prep.ipynb #57fdcdb2
 def shape_problems(files:pd.DataFrame, # `verify_dataset` output, or a table with `split`, `label` (`width`, `height`)
                    folders:pd.DataFrame=None, # `class_folders` output, to find empty folders
                    valid_pct:float|None=None, # validation fraction of train/ (default: settings' `valid_pct`)
@@ -284,7 +288,7 @@ def cache_one(rel:str, # file path relative to `src`
         return 'copied' if isinstance(b, Path) else 'written'
     except Exception as e:
         tmp_out.unlink(missing_ok=True)
-        return f'error: {type(e).__name__}: {e}'
+        return f'error: {type(e).__name__}: {e}'.replace(str(Path(src)/rel), rel)   # named as the report names it
 
 # %% ../nbs/05_data_prep.ipynb #778deefe
 def cache_images(src, # dataset folder

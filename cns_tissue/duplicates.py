@@ -194,6 +194,7 @@ def _threads(n_faiss:int=None):
         cv2.setNumThreads(cvn)
         if fa: fa.omp_set_num_threads(fn)
 
+# %% ../nbs/04_copy_check.ipynb #c1964506
 def feature_cache(paths:list, # image files
                   cache, # folder for the cached arrays
                   n_workers:int=2, # processes

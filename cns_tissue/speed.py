@@ -1,4 +1,4 @@
-"""What a model costs here: training and prediction images per second of the model alone, and the numeric precision that trains it fastest -- measured, not assumed.
+"""A model's own training and prediction speed here, and the precision that trains it fastest: measured.
 
 Docs: https://cns-tissue.github.io/cns_tissue/speed.html.md"""
 
@@ -6,39 +6,42 @@ Docs: https://cns-tissue.github.io/cns_tissue/speed.html.md"""
 
 # %% ../nbs/11_speed.ipynb #c934b1b1
 from __future__ import annotations
-import time, functools, contextlib, warnings, ctypes
+import time, functools, contextlib, ctypes
 from pathlib import Path
 import torch
 from torch import nn
-from fastai.vision.all import Callback, Learner, default_device, Callable
+from fastai.vision.all import Callback, Learner, default_device, Callable, ifnone
 from fastai.callback.channelslast import ChannelsLast
+from .config import get_settings
 from .transfer import create_model, param_groups
 
 # %% auto #0
-__all__ = ['keep_freed_memory', 'cpu_bf16', 'train_speed', 'infer_speed', 'bf16_speedup', 'pick_precision', 'CPUBF16', 'speed_up']
+__all__ = ['BF16_MIN_SPEEDUP', 'keep_freed_memory', 'cpu_bf16', 'train_speed', 'infer_speed', 'bf16_speedup', 'pick_precision',
+           'CPUBF16', 'speed_up']
 
 # %% ../nbs/11_speed.ipynb #7a1f0c12
 def keep_freed_memory(mmap_below:int=2**30, # buffers smaller than this come from the reusable heap, not fresh `mmap`s
                      ) -> bool:
-    "Make glibc keep freed memory for reuse instead of returning it to the kernel at every step; True where that applies"
+    "Make glibc keep freed memory for reuse, not return it to the kernel at every step; True where that applies"
     try: mallopt = ctypes.CDLL('libc.so.6').mallopt   # glibc only: elsewhere (macOS, musl) nothing changes
     except (OSError, AttributeError): return False
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3   # <malloc.h>
     return bool(mallopt(M_MMAP_THRESHOLD, mmap_below)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
-# %% ../nbs/11_speed.ipynb #6b0bb1e3
+# %% ../nbs/11_speed.ipynb #3d73b5dc
 def cpu_bf16() -> str:
     "The CPU's bf16 instruction set from `/proc/cpuinfo`: 'amx_bf16', 'avx512_bf16' or '' (none, or not Linux)"
     try: flags = Path('/proc/cpuinfo').read_text()
     except OSError: return ''
     return next((f for f in ('amx_bf16', 'avx512_bf16') if f in flags), '')
 
+# %% ../nbs/11_speed.ipynb #6b0bb1e3
 def _autocast(dev, precision):
     dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
     return torch.autocast(dev.type, dtype=dt) if dt else contextlib.nullcontext()
 
 def _throughput(step:Callable, n:int, steps:int, dev) -> float:
-    "Images/second of `step()` (`n` images a call) over `steps` calls after one untimed warm-up call, synchronised on a GPU"
+    "Images/second of `step()` (`n` images a call) over `steps` calls after one untimed warm-up call, synchronised"
     step()
     if dev.type == 'cuda': torch.cuda.synchronize()
     t = time.perf_counter()
@@ -46,65 +49,62 @@ def _throughput(step:Callable, n:int, steps:int, dev) -> float:
     if dev.type == 'cuda': torch.cuda.synchronize()
     return round(n*steps/(time.perf_counter()-t), 1)
 
-def train_speed(arch:str='tf_efficientnet_lite0', # any `create_model` architecture
+def train_speed(arch:str|None=None, # any `create_model` architecture (default: settings' `arch`)
                 size:int=128, # image size
                 bs:int=32, # batch size
                 precision:str='fp32', # 'fp32', 'bf16' or 'fp16' (autocast)
-                frozen_stride:int=8, # pretrained stages up to this output stride frozen, as `train` does
+                frozen_stride:int|None=None, # pretrained stages up to this stride frozen (default: settings')
                 steps:int=5, # timed steps (after 1 warm-up step)
                 n_out:int=8, # classes
-                compile:bool=False, # `torch.compile` the model first (compilation happens in the warm-up step, untimed)
+                compile:bool=False, # `torch.compile` the model first (compiled in the untimed warm-up step)
                ) -> float:
-    "Training images/second of `arch` alone (forward, backward, AdamW step on a synthetic channels-last batch) on the default device"
+    "Training images/second of `arch` alone (forward, backward, AdamW step on a synthetic channels-last batch)"
     dev = default_device()
     keep_freed_memory()
-    m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).train()
+    m = create_model(ifnone(arch, get_settings().arch), n_out, pretrained=False)
+    m = m.to(dev).to(memory_format=torch.channels_last).train()
     gs = param_groups(m, frozen_stride)
     for p in (gs[0] if len(gs) == 3 else []): p.requires_grad_(False)
     opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
-    if compile:
-        m = torch.compile(
-            m, dynamic=False
-        )  # one static graph per size: a second size would recompile for symbolic shapes, slowly
-    x, y = (
-        torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last),
-        torch.randint(0, n_out, (bs,), device=dev),
-    )
-
+    # one static graph per size: a second size would recompile for symbolic shapes, slowly
+    if compile: m = torch.compile(m, dynamic=False)
+    x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
+    y = torch.randint(0, n_out, (bs,), device=dev)
     def step():
         with _autocast(dev, precision): loss = nn.functional.cross_entropy(m(x), y)
         loss.backward()
         opt.step()
         opt.zero_grad()
-
     return _throughput(step, bs, steps, dev)
 
 # %% ../nbs/11_speed.ipynb #f40f9ab7
-def infer_speed(
-    arch: str = 'tf_efficientnet_lite0',  # any `create_model` architecture
-    size: int = 128,
-    bs: int = 64,  # image size, batch size
-    precision: str = 'fp32',  # 'fp32', 'bf16' or 'fp16' (autocast)
-    steps: int = 5,  # timed batches (after 1 warm-up batch)
-    n_out: int = 8,  # classes
-    compile: bool = False,  # `torch.compile` the model first (compilation happens in the warm-up batch, untimed)
-) -> float:
+def infer_speed(arch:str|None=None, # any `create_model` architecture (default: settings' `arch`)
+                size:int=128, # image size
+                bs:int|None=None, # batch size (default: settings' `bs`)
+                precision:str='fp32', # 'fp32', 'bf16' or 'fp16' (autocast)
+                steps:int=5, # timed batches (after 1 warm-up batch)
+                n_out:int=8, # classes
+                compile:bool=False, # `torch.compile` the model first (compiled in the untimed warm-up batch)
+               ) -> float:
     "Prediction images/second of `arch` alone (forward pass on a synthetic channels-last batch, no gradients)"
-    dev = default_device()
+    dev, bs = default_device(), ifnone(bs, get_settings().bs)
     keep_freed_memory()
-    m = create_model(arch, n_out, pretrained=False).to(dev).to(memory_format=torch.channels_last).eval()
-    if compile:
-        m = torch.compile(
-            m, dynamic=False
-        )  # one static graph per size: a second size would recompile for symbolic shapes, slowly
+    m = create_model(ifnone(arch, get_settings().arch), n_out, pretrained=False)
+    m = m.to(dev).to(memory_format=torch.channels_last).eval()
+    if compile: m = torch.compile(m, dynamic=False)   # one static graph per size, as in `train_speed`
     x = torch.randn(bs, 3, size, size, device=dev).contiguous(memory_format=torch.channels_last)
     def step():
         with torch.inference_mode(), _autocast(dev, precision): m(x)
     return _throughput(step, bs, steps, dev)
 
 # %% ../nbs/11_speed.ipynb #036c78c2
+BF16_MIN_SPEEDUP = 1.15   # bf16 must train at least this many times as fast as fp32 to be chosen on a CPU
+
 @functools.lru_cache(maxsize=None)
-def bf16_speedup(arch:str, size:int=128, bs:int=32, frozen_stride:int=8,
+def bf16_speedup(arch:str, # any `create_model` architecture
+                 size:int=128, # image size
+                 bs:int=32, # batch size
+                 frozen_stride:int|None=None, # see `train_speed` (default: settings' `frozen_stride`)
                  rounds:int=2, # fp32/bf16 measurements, interleaved
                 ) -> float:
     "Training throughput bf16/fp32 of `arch` on this CPU (`train_speed`, 2 steps per measurement); cached per process"
@@ -113,22 +113,24 @@ def bf16_speedup(arch:str, size:int=128, bs:int=32, frozen_stride:int=8,
         for p in t: t[p] += train_speed(arch, size, bs, p, frozen_stride, steps=2)
     return round(t['bf16'] / t['fp32'], 2)
 
-def pick_precision(
-    arch: str,  # architecture
-    precision: str = 'auto',  # 'auto', 'fp32', 'bf16' or 'fp16'
-    size: int = 128,
-    bs: int = 32,
-    frozen_stride: int = 8,  # what the choice is measured at (CPU with bf16 instructions only)
-) -> str:
-    "Numeric precision to train `arch` in on this machine: GPU bf16/fp16; CPU bf16 only where measured >= 1.15x faster"
+# %% ../nbs/11_speed.ipynb #4ab56f3a
+def pick_precision(arch:str, # architecture
+                   precision:str|None=None, # 'auto', 'fp32', 'bf16' or 'fp16' (default: settings' `precision`)
+                   size:int=128, # image size the choice is measured at
+                   bs:int=32, # batch size the choice is measured at
+                   frozen_stride:int|None=None, # see `train_speed` (default: settings' `frozen_stride`)
+                  ) -> str:
+    "Numeric precision to train `arch` in here: GPU bf16/fp16; CPU bf16 only where measured `BF16_MIN_SPEEDUP` faster"
+    precision = ifnone(precision, get_settings().precision)
     if precision != 'auto': return precision
     if torch.cuda.is_available(): return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
-    return 'bf16' if cpu_bf16() and bf16_speedup(arch, size, bs, frozen_stride) >= 1.15 else 'fp32'
+    fast = cpu_bf16() and bf16_speedup(arch, size, bs, frozen_stride) >= BF16_MIN_SPEEDUP
+    return 'bf16' if fast else 'fp32'
 
+# %% ../nbs/11_speed.ipynb #07c59eb5
 class CPUBF16(Callback):
     "bf16 autocast of the forward pass and loss on the CPU (fastai's `MixedPrecision` is CUDA-only)"
     order = 10
-
     def before_batch(self):
         self.ac = torch.autocast('cpu', dtype=torch.bfloat16)
         self.ac.__enter__()
@@ -136,6 +138,7 @@ class CPUBF16(Callback):
     def after_loss(self): self.ac.__exit__(None, None, None)
     def after_cancel_batch(self): self.ac.__exit__(None, None, None)
 
+# %% ../nbs/11_speed.ipynb #56e6e562
 def speed_up(learn:Learner, # a learner
              precision:str, # 'fp32', 'bf16' or 'fp16' (from `pick_precision`)
             ) -> Learner:

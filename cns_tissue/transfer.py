@@ -128,7 +128,7 @@ def imagenet_top5(model:nn.Module, # a 1000-class ImageNet model with `pretraine
     from skimage.data import chelsea
     from timm.data import ImageNetInfo
     img = chelsea() if img is None else img
-    xb = torch.from_numpy(np.asarray(Image.fromarray(img).resize((size, size), Image.BILINEAR))).permute(2, 0, 1)
+    xb = torch.from_numpy(np.array(Image.fromarray(img).resize((size, size), Image.BILINEAR))).permute(2, 0, 1)
     prep = Preprocess(size, crop=1, mean=mean or model.pretrained_cfg['mean'], std=std or model.pretrained_cfg['std'])
     model = model.eval()
     with torch.no_grad(): p = model(prep.to_input(xb[None]).to(next(model.parameters()).device)).softmax(1)[0].topk(5)

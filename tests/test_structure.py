@@ -116,8 +116,16 @@ def _package_lines():
             yield f.name, i, l
 
 
+def _nbdev_all_lines(f:str) -> set:
+    "Line numbers of the `__all__` list nbdev writes: it wraps the names at 120 and then adds `__all__ = ` in front"
+    tree = ast.parse((PKG/f).read_text())
+    return {n for node in tree.body if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', '') == '__all__'
+            for n in range(node.lineno, node.end_lineno + 1)}
+
+
 def test_package_lines_at_most_120():
-    long = [f"{f}:{i} ({len(l)})" for f, i, l in _package_lines() if len(l) > 120]
+    "Our code: no line over 120 characters (nbdev's generated `__all__` list is not ours to wrap)"
+    long = [f"{f}:{i} ({len(l)})" for f, i, l in _package_lines() if len(l) > 120 and i not in _nbdev_all_lines(f)]
     assert not long, f"{len(long)} lines over 120 characters: " + ', '.join(long[:30])
 
 
