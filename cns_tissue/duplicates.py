@@ -36,7 +36,8 @@ def sift_features(fn, # image file
                  ) -> tuple:
     "SIFT keypoints `(x, y, size, angle, response)` and uint8 descriptors of `fn`, strongest first"
     k, d = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.02).detectAndCompute(gray(fn, max_size), None)
-    if d is None: return np.zeros((0, 5), np.float32), np.zeros((0, 128), np.uint8)
+    if d is None or len(k) == 0:   # a blank or uniform image: no keypoints (OpenCV may give an empty array, not None)
+        return np.zeros((0, 5), np.float32), np.zeros((0, 128), np.uint8)
     kp = np.float32([(p.pt[0], p.pt[1], p.size, p.angle, p.response) for p in k])
     o = np.argsort(-kp[:, 4], kind='stable')
     return kp[o], d[o].astype(np.uint8)

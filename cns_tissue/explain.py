@@ -214,7 +214,7 @@ def _confusions(preds, top):
     cm, both = skm.confusion_matrix(preds.targs, preds.decoded, labels=range(len(preds.vocab))), {}
     for c, i, j in sorted(((cm[i, j], i, j) for i in range(len(cm)) for j in range(len(cm)) if i != j and cm[i, j]),
                           reverse=True):
-        both.setdefault(tuple(sorted((i, j))), (cm[i, j] + cm[j, i], i, j))
+        both.setdefault(tuple(sorted((i, j))), (int(cm[i, j] + cm[j, i]), i, j))
     return cm, sorted(both.values(), reverse=True)[:top]
 
 # %% ../nbs/16_explain.ipynb #216d638d
