@@ -12,8 +12,8 @@ from skimage.color.colorconv import hed_from_rgb, rgb_from_hed
 from .config import UserError
 
 # %% auto #0
-__all__ = ['AUGS', 'ITEM_AUGS', 'rgb2hed_t', 'hed2rgb_t', 'HEDJitter', 'GaussianNoise', 'micro_augs', 'get_augs', 'split_augs',
-           'show_aug']
+__all__ = ['AUGS', 'ITEM_AUGS', 'rgb2hed_t', 'hed2rgb_t', 'PerImageTransform', 'HEDJitter', 'GaussianNoise', 'micro_augs',
+           'get_augs', 'split_augs', 'show_aug']
 
 # %% ../nbs/06_augment.ipynb #bce337fc
 _LOG_ADJ = float(np.log(1e-6))
@@ -33,24 +33,32 @@ def hed2rgb_t(h:Tensor, # stain concentrations, shape (..., 3, H, W)
     m = h.new_tensor(rgb_from_hed)
     return torch.exp(torch.einsum('...dhw,dc->...chw', h, m) * _LOG_ADJ).clamp(0, 1)
 
+# %% ../nbs/06_augment.ipynb #30267525
+class PerImageTransform(RandTransform):
+    "A training-only batch transform whose subclasses `draw` their random parameters for each of the `n` images"
+    split_idx = 0
+    def before_call(self, b, split_idx):
+        super().before_call(b, split_idx)
+        x = b[0] if isinstance(b, tuple) else b
+        self.draw(x.shape[0], x.device)
+        self.do = True   # per-image choices are in the drawn parameters
+
+    def draw(self, n:int, device): raise NotImplementedError
+
 # %% ../nbs/06_augment.ipynb #1ffa82a9
-class HEDJitter(RandTransform):
+class HEDJitter(PerImageTransform):
     "Random per-image scale/shift of haematoxylin, eosin and DAB concentrations (Tellez et al. 2018), on the batch"
-    split_idx,order = 0,45
+    order = 45
     def __init__(self, alpha:float=0.05, # max relative change of each stain's amount
                  beta:float=0.01, # max absolute shift of each stain's amount
                  p:float=1.): # probability per image
         store_attr()
         super().__init__(p=p)
 
-    def before_call(self, b, split_idx):
-        super().before_call(b, split_idx)
-        x = b[0] if isinstance(b, tuple) else b
-        n = x.shape[0]
-        self.a = (1 + (torch.rand(n,3,1,1, device=x.device)*2-1)*self.alpha)
-        self.b = (torch.rand(n,3,1,1, device=x.device)*2-1)*self.beta
-        self.on = (torch.rand(n,1,1,1, device=x.device) < self.p).float()
-        self.do = True
+    def draw(self, n, device):
+        self.a = 1 + (torch.rand(n, 3, 1, 1, device=device)*2 - 1)*self.alpha
+        self.b = (torch.rand(n, 3, 1, 1, device=device)*2 - 1)*self.beta
+        self.on = (torch.rand(n, 1, 1, 1, device=device) < self.p).float()
 
     def encodes(self, x:TensorImage):
         # rgb -> hed, a*h+b, hed -> rgb is affine in log space: one 3x3 matrix and offset per image
@@ -61,20 +69,16 @@ class HEDJitter(RandTransform):
         return TensorImage(y.exp_().clamp_(0, 1).to(x.dtype))
 
 # %% ../nbs/06_augment.ipynb #7c209c4a
-class GaussianNoise(RandTransform):
+class GaussianNoise(PerImageTransform):
     "Add N(0, s) pixel noise, s ~ U(0, `sigma`) per image, on the batch"
-    split_idx,order = 0,50
+    order = 50
     def __init__(self, sigma:float=0.03, # max noise std (images in [0,1])
                  p:float=0.5): # probability per image
         store_attr()
         super().__init__(p=p)
 
-    def before_call(self, b, split_idx):
-        super().before_call(b, split_idx)
-        x = b[0] if isinstance(b, tuple) else b
-        n = x.shape[0]
-        self.s = torch.rand(n,1,1,1, device=x.device)*self.sigma*(torch.rand(n,1,1,1, device=x.device) < self.p)
-        self.do = True
+    def draw(self, n, device):
+        self.s = torch.rand(n, 1, 1, 1, device=device)*self.sigma*(torch.rand(n, 1, 1, 1, device=device) < self.p)
 
     def encodes(self, x:TensorImage): return TensorImage((x + torch.randn_like(x)*self.s).clamp(0,1))
 
