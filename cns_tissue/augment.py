@@ -33,7 +33,7 @@ def hed2rgb_t(h:Tensor, # stain concentrations, shape (..., 3, H, W)
     m = h.new_tensor(rgb_from_hed)
     return torch.exp(torch.einsum('...dhw,dc->...chw', h, m) * _LOG_ADJ).clamp(0, 1)
 
-# %% ../nbs/06_augment.ipynb #30267525
+# %% ../nbs/06_augment.ipynb #25b6f6a6
 class PerImageTransform(RandTransform):
     "A training-only batch transform whose subclasses `draw` their random parameters for each of the `n` images"
     split_idx = 0

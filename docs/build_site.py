@@ -54,6 +54,8 @@ def _front_matter(cells):
 def _md_links(md: str, names: dict, site: str) -> str:
     "Point links at staged pages: `NN_x.ipynb` -> `x.ipynb`, absolute nbdev doc URLs -> relative"
     if site: md = md.replace(site.rstrip('/') + '/', '')
+    # nbdev links every exported name in backticks, private ones too, but documents only public ones: keep those as code
+    md = re.sub(r'\[(`_\w+`)\]\([^)\s]*#_\w+\)', r'\1', md)
     def sub(m):
         tgt, frag = m.group(2), m.group(3) or ''
         stem = Path(tgt).stem
