@@ -61,12 +61,14 @@ def _show_prepare(r):
     for m in r.summary['problems']: print(f"warning: {m}")
     print(json.dumps({k: v for k, v in r.summary.items() if k != 'problems'}, indent=1, default=str))
     if c := r.summary.get('copies'):
-        print(f"copy check: recall {c['recall']:.3f} on {c['n_controls']} control copies, false-positive rate "
-              f"{c['false_positive_rate']:.4f} on {c['n_negatives']} other-class pairs; {c['test_with_train_copy']} of "
-              f"{c['test_images']} test images have a copy in train; {c['test_dedup']} de-duplicated test images in "
-              f"{c['test_dedup_groups']} groups")
+        rate = lambda k, f: 'n/a' if c.get(k) is None else format(c[k], f)   # one class: no other-class pairs to test
+        print(f"copy check: recall {rate('recall', '.3f')} on {c['n_controls']} control copies, "
+              f"false-positive rate {rate('false_positive_rate', '.4f')} on {c['n_negatives']} other-class pairs; "
+              f"{c['test_with_train_copy']} of {c['test_images']} test images have a copy in train; "
+              f"{c['test_dedup']} de-duplicated test images in {c['test_dedup_groups']} groups")
     print(f"outputs in {r.out}")
 
+# %% ../nbs/18_cli.ipynb #8231c4b3
 def cns_tissue_prepare():
     "Assemble, verify, cache and copy-check a dataset (`data_prep.prepare`)"
     _setup_process()
