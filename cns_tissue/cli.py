@@ -68,7 +68,7 @@ def _show_prepare(r):
               f"{c['test_dedup']} de-duplicated test images in {c['test_dedup_groups']} groups")
     print(f"outputs in {r.out}")
 
-# %% ../nbs/18_cli.ipynb #8231c4b3
+# %% ../nbs/18_cli.ipynb #215f002d
 def cns_tissue_prepare():
     "Assemble, verify, cache and copy-check a dataset (`data_prep.prepare`)"
     _setup_process()
