@@ -6,7 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/cli.html.md"""
 
 # %% ../nbs/18_cli.ipynb #12dab3bf
 from __future__ import annotations
-import os, sys, json, inspect, warnings
+import os, sys, json, inspect, argparse, warnings
 from pathlib import Path
 from fastcore.script import anno_parser
 from .config import UserError
@@ -19,6 +19,14 @@ def _setup_process():
     "Passive OpenMP waiting unless the user chose otherwise (must happen before torch loads)"
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 
+# %% ../nbs/18_cli.ipynb #16cea568
+def _negated_help(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "`p` with the help of each `--no-X` flag saying that it turns X off (fastcore keeps X's help and `default: True`)"
+    for act in p._actions:
+        if act.option_strings and act.option_strings[0].startswith('--no-') and act.help:
+            act.help = 'turn off: ' + act.help.replace('(default: True)', '(on by default)')
+    return p
+
 # %% ../nbs/18_cli.ipynb #a233554f
 def run_cli(func, # the function to run
             prog:str, # the command's name, for messages
@@ -26,7 +34,7 @@ def run_cli(func, # the function to run
             argv:list=None, # arguments (default: sys.argv[1:])
            ):
     "Run `func` with arguments parsed from its signature; `UserError` -> one line and exit 2, Ctrl-C -> exit 130"
-    p = anno_parser(func, prog=prog)
+    p = _negated_help(anno_parser(func, prog=prog))
     p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
     a = vars(p.parse_args(argv))
     a.pop('pdb', None)
