@@ -17,7 +17,7 @@ from fastai.callback.hook import Hook
 from fastai.interpret import ClassificationInterpretation
 import sklearn.metrics as skm
 from .config import get_settings
-from .stats import bootstrap, exact_ci
+from .stats import bootstrap, exact_interval
 from .images import file_key
 
 # %% auto #0
@@ -191,9 +191,9 @@ def _exact_cells(t, p, n, groups=None, ci=0.95):
     cells += [((r, j), every) for r in (n, n + 1) for j in range(3)] + [((n + 2, 2), every)]
     out = {}
     for (r, j), m in cells:
-        if not m.any() or right[m].min() != right[m].max(): continue
-        k = len(np.unique(g[m]))
-        lo, hi = exact_ci(k*right[m][0], k, ci)
+        exact = exact_interval(right[m], groups=g[m], ci=ci)
+        if exact is None: continue
+        lo, hi = exact
         out[r, j] = (2*lo/(1 + lo), 2*hi/(1 + hi)) if r < n and j == 2 else (lo, hi)
     return out
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from functools import partial
 import numpy as np, pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
-from .stats import bootstrap, exact_ci
+from .stats import bootstrap, exact_interval
 from .multilabel import label_matrix
 from .inference import ensemble_probs, _as_models
 
@@ -43,10 +43,9 @@ def _f1s(tp, fp, fn):
 
 def _f1_ci(hit, miss, boot, groups, ci):
     "`boot`, or the exact interval when all the images that count (`hit | miss`) are right, or all wrong"
-    if hit.any() == miss.any(): return boot   # both: the score varies between resamples; neither: nothing to count
     rows = hit | miss
-    n = int(rows.sum()) if groups is None else len(np.unique(np.asarray(groups)[rows]))
-    return exact_ci(n if hit.any() else 0, n, ci)
+    exact = exact_interval(hit[rows], miss[rows], None if groups is None else np.asarray(groups)[rows], ci)
+    return boot if exact is None else exact
 
 def multilabel_scores(probs:np.ndarray, y:np.ndarray, # N x C probabilities and 0/1 labels
                       thresholds, # per-class thresholds (or one number)

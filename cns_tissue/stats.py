@@ -16,7 +16,7 @@ from .config import UserError, get_settings
 from .images import file_key
 
 # %% auto #0
-__all__ = ['resamples', 'bootstrap', 'exact_ci', 'bootstrap_ci', 'group_split', 'split_items']
+__all__ = ['resamples', 'bootstrap', 'exact_ci', 'exact_interval', 'bootstrap_ci', 'group_split', 'split_items']
 
 # %% ../nbs/03_stats.ipynb #4e4f7e88
 def resamples(n:int, # number of items
@@ -54,6 +54,20 @@ def exact_ci(k:int, # successes
     r = binomtest(int(k), int(n)).proportion_ci(ci, 'exact')
     return (float(r.low), float(r.high))
 
+# %% ../nbs/03_stats.ipynb #c278306d
+def exact_interval(right, # per item that counts for a score: whether it is right
+                   wrong=None, # per item: whether it is wrong (default: `~right`; an item may be neither or both)
+                   groups=None, # group id per item: groups are counted, not items
+                   ci:float=0.95, # confidence level
+                  ) -> tuple|None:
+    "The exact interval when every item (or group) is right, or every one wrong; `None` when the score varies"
+    right = np.asarray(right, bool)
+    wrong = ~right if wrong is None else np.asarray(wrong, bool)
+    if not len(right) or not ((right.all() and not wrong.any()) or (wrong.all() and not right.any())):
+        return None
+    n = len(right) if groups is None else len(np.unique(np.asarray(groups)))
+    return exact_ci(n if right.all() else 0, n, ci)
+
 # %% ../nbs/03_stats.ipynb #4830bbbf
 def bootstrap_ci(correct, # 0/1 per image (or any per-image score)
                  groups=None, # group id per image: whole groups are resampled (default: each image its own)
@@ -65,10 +79,9 @@ def bootstrap_ci(correct, # 0/1 per image (or any per-image score)
     x = np.asarray(correct, dtype=float)
     if not len(x):
         return (np.nan, np.nan)
-    g = np.unique(np.asarray(np.arange(len(x)) if groups is None else groups), return_inverse=True)[1].ravel()
-    per_group = np.bincount(g, x)/np.bincount(g)
-    if np.isin(per_group, (0, 1)).all() and len(np.unique(per_group)) == 1:
-        return tuple(round(v, 4) for v in exact_ci(per_group.sum(), len(per_group), ci))
+    exact = exact_interval(x == 1, x == 0, groups, ci)
+    if exact:
+        return tuple(round(v, 4) for v in exact)
     lo, hi = bootstrap(lambda i: x[i].mean(), len(x), groups, n_boot, ci, seed)
     return (round(float(lo), 4), round(float(hi), 4))
 
