@@ -12,9 +12,9 @@ import numpy as np, pandas as pd
 from .config import get_settings, UserError, MissingInput
 
 # %% auto #0
-__all__ = ['RECORDS', 'cpu_model', 'env_info', 'git_info', 'tree_pss_mb', 'PeakMemory', 'run_peak', 'write_json', 'read_json',
-           'run_state', 'runs_path', 'new_run_dir', 'latest_run', 'record_table', 'add_result', 'read_preds',
-           'load_results', 'md_table', 'results', 'plot_history']
+__all__ = ['RECORDS', 'cpu_model', 'env_info', 'git_info', 'tree_pss_mb', 'PeakMemory', 'run_peak', 'is_main_process',
+           'write_json', 'read_json', 'run_state', 'runs_path', 'new_run_dir', 'latest_run', 'record_table',
+           'add_result', 'read_preds', 'load_results', 'md_table', 'results', 'plot_history']
 
 # %% ../nbs/02_records.ipynb #2a5e5348
 def cpu_model() -> str:
@@ -125,6 +125,11 @@ def run_peak(cmd:list, # a command and its arguments
             err.seek(0)
             raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{err.read()[-2000:]}")
     return time.perf_counter() - t, mem.peak_mb
+
+# %% ../nbs/02_records.ipynb #3a74907d
+def is_main_process() -> bool:
+    "True in the one process that writes records: rank 0 of a distributed launch, or a plain process"
+    return int(os.environ.get('RANK', '0')) == 0
 
 # %% ../nbs/02_records.ipynb #bcdd1800
 def write_json(path, # file to write
