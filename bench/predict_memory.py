@@ -9,13 +9,20 @@ folder size, the peak memory, the images/s (start-up included) and the peak's ra
 streaming). Sizes of 200 or more compare like with like: below 200 files the command uses no loader processes. Writes
 table.csv and run.json to runs/bench/DATE-TIME-predict_memory/.
 
+With `--tiny PX` the folders hold generated JPEGs of PX x PX pixels instead (random noise, written into a temporary
+folder outside the repository), so that the number of files, not decoding, is what grows: 100,000 files fit in minutes.
+The CSV is written a chunk at a time (notebook 12), so the peak should not grow with the folder.
+
     python bench/predict_memory.py                 # 1,000 and 10,000 pbc_blood images (a few minutes on 2 cores)
     python bench/predict_memory.py --sizes 250 500  # quick
+    python bench/predict_memory.py --tiny 32 --arch cellnet --size 32 --crop 1 --source-max-size 32 --sizes 1000 10000 100000 --name predict_memory_100k
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import tempfile
+import io, tempfile
 from pathlib import Path
+import numpy as np
+from PIL import Image
 from typing import Annotated
 import cns_tissue   # first: it silences a warning fastai's import prints
 import pandas as pd
@@ -33,6 +40,17 @@ def link_folder(out:Path, sources:list, n:int) -> Path:
     for i in range(n): s = sources[i % len(sources)]; (out/f"{i:06d}_{s.name}").symlink_to(s.resolve())
     return out
 
+def tiny_folder(out:Path, n:int, px:int) -> Path:
+    "A folder of `n` generated JPEGs of `px` x `px` pixels (64 noise images, repeated; each name unique)"
+    out.mkdir(parents=True)
+    rng, jpgs = np.random.default_rng(0), []
+    for _ in range(64):
+        b = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, (px, px, 3), dtype=np.uint8)).save(b, 'JPEG', quality=80)
+        jpgs.append(b.getvalue())
+    for i in range(n): (out/f"{i:06d}.jpg").write_bytes(jpgs[i % 64])
+    return out
+
 @call_parse
 def main(dataset:str='pbc_blood', # dataset whose original images (train/ and test/) fill the folders
          sizes:Annotated[int, dict(nargs='+')]=(1000, 10000), # folder sizes (number of images), smallest first
@@ -41,6 +59,8 @@ def main(dataset:str='pbc_blood', # dataset whose original images (train/ and te
          crop:float=0.7, # centre crop (the pbc_blood recipe's)
          source_max_size:int=256, # the cache size the model was trained on (images are resized to it first, as in training)
          tta:bool=False, # predict with 8-view TTA
+         tiny:int=0, # > 0: generated images of this many pixels a side instead of links to the dataset's images
+         name:str='predict_memory', # the record's name (runs/bench/DATE-TIME-NAME)
         ):
     "Print and record the peak memory and speed of `cns_tissue_predict` against the number of images in a folder"
     sizes = sorted(map(int, sizes if isinstance(sizes, (list, tuple)) else [sizes]))
@@ -51,10 +71,11 @@ def main(dataset:str='pbc_blood', # dataset whose original images (train/ and te
         model = export_model(create_model(arch, 8, pretrained=False), tmp/'model', arch, [f'c{i}' for i in range(8)], prep)
         rows = []
         for n in sizes:
-            folder = link_folder(tmp/f'images_{n}', srcs, n)
+            folder = tiny_folder(tmp/f'images_{n}', n, tiny) if tiny else link_folder(tmp/f'images_{n}', srcs, n)
             s, peak = run_peak(['cns_tissue_predict', str(folder), '--model', str(model), '--out', str(tmp/f'pred_{n}.csv'), *(['--tta'] if tta else [])])
             assert len(pd.read_csv(tmp/f'pred_{n}.csv')) == n
             rows.append(dict(images=n, seconds=round(s, 1), images_per_s=round(n/s, 1), peak_mb=round(peak)))
             rows[-1]['peak_vs_smallest'] = round(peak/rows[0]['peak_mb'], 2); print(rows[-1])
-    run = record_table('predict_memory', pd.DataFrame(rows), dict(dataset=dataset, arch=arch, size=size, crop=crop, tta=tta))
+    cfg = dict(dataset=None if tiny else dataset, tiny=tiny, arch=arch, size=size, crop=crop, tta=tta)
+    run = record_table(name, pd.DataFrame(rows), cfg)
     print('recorded in', run)

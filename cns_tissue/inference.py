@@ -6,13 +6,16 @@ Docs: https://cns-tissue.github.io/cns_tissue/inference.html.md"""
 
 # %% ../nbs/12_inference.ipynb #0608a492
 from __future__ import annotations
-import json
-from typing import Annotated
+import os, sys, json, shutil
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Annotated, Callable
 from pathlib import Path
 from functools import partial
 import numpy as np, pandas as pd, torch
+import torch.distributed as dist
 from torch import nn
-from fastai.vision.all import Pipeline, parent_label, image2tensor, progress_bar
+from fastai.vision.all import Pipeline, parent_label, image2tensor, progress_bar, default_device
 from safetensors.torch import save_file, load_file
 from safetensors import SafetensorError
 from sklearn.metrics import precision_recall_fscore_support
@@ -22,10 +25,12 @@ from .images import image_files
 from .transfer import create_model
 from .speed import keep_freed_memory
 from .stats import bootstrap_ci
+from .records import write_json, read_json, is_main_process
 
 # %% auto #0
-__all__ = ['MODEL_FORMAT', 'export_model', 'load_model', 'dihedral_views', 'tta_probs', 'FileImages', 'predict_probs',
-           'ensemble_probs', 'predict_files', 'image_list', 'predict', 'score_split', 'evaluate']
+__all__ = ['MODEL_FORMAT', 'DIST_TIMEOUT', 'export_model', 'load_model', 'dihedral_views', 'tta_probs', 'FileImages',
+           'predict_probs', 'ensemble_probs', 'predict_files', 'distributed', 'from_main', 'shard',
+           'stream_predictions', 'image_list', 'predict', 'score_split', 'evaluate']
 
 # %% ../nbs/12_inference.ipynb #79527d47
 MODEL_FORMAT = 'cns_tissue-model/2'
@@ -129,10 +134,13 @@ def predict_probs(files:list, # image files
     "`(plain, tta, errors)`: N x C probabilities (`tta` None unless asked) and one error per file ('' if readable)"
     nw = default_workers(False, len(files)) if num_workers is None else num_workers
     keep_freed_memory()   # notebook 11
-    dl = torch.utils.data.DataLoader(FileImages(files, prep), get_settings().bs if bs is None else bs, num_workers=nw)
-    out, model = [], model.eval().to(memory_format=torch.channels_last)
+    cuda = torch.cuda.is_available()   # on a GPU: pinned host memory, the model and batches on it
+    dl = torch.utils.data.DataLoader(FileImages(files, prep), get_settings().bs if bs is None else bs, num_workers=nw,
+                                     pin_memory=cuda)
+    out, model = [], model.eval().to(default_device(), memory_format=torch.channels_last)
     for xb, err in (progress_bar(dl, leave=False) if progress and len(dl) > 1 else dl):
-        out.append((*tta_probs(model, prep.to_input(xb), tta, multilabel), list(err)))
+        ps = tta_probs(model, prep.to_input(xb.to(default_device(), non_blocking=cuda)), tta, multilabel)
+        out.append((*[None if p is None else p.cpu() for p in ps], list(err)))
     cat = lambda i: torch.cat([o[i] for o in out]).numpy() if out and out[0][i] is not None else None
     return cat(0), cat(1), [e for o in out for e in o[2]]
 
@@ -185,6 +193,105 @@ def predict_files(files:list, # image files
     p = pd.DataFrame(np.where(ok[:, None], probs.round(4), np.nan), columns=[f'p_{c}' for c in cls])
     return pd.concat([df, p], axis=1)
 
+# %% ../nbs/12_inference.ipynb #50abcf97
+DIST_TIMEOUT = timedelta(minutes=30)   # a collective operation that waits longer ends the process with an error
+
+def _rank_world() -> tuple:
+    "`(rank, world size)` of this process: `(0, 1)` outside a process group"
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+@contextmanager
+def distributed():
+    "Within: the process group of `torchrun` / `accelerate launch` (gloo on CPU, NCCL on CUDA); yields `(rank, world)`"
+    own = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
+    if own:
+        if torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
+        dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo', timeout=DIST_TIMEOUT)
+    try: yield _rank_world()
+    finally:
+        if own: dist.destroy_process_group()
+
+# %% ../nbs/12_inference.ipynb #97da4e9a
+def from_main(f:Callable, # called in the main process only
+             ):
+    "`f()` computed by the main process and sent to every process of the group; an error `f` raises is raised in all"
+    rank, world = _rank_world()
+    if world == 1: return f()
+    box = [None]
+    if rank == 0:
+        try: box = [(f(), None)]
+        except Exception as e: box = [(None, e)]
+    dist.broadcast_object_list(box, 0)
+    res, err = box[0]
+    if err is not None: raise err
+    return res
+
+# %% ../nbs/12_inference.ipynb #3a22a040
+def shard(items:list, # everything to process
+          rank:int=None, # this process's rank (default: the process group's, 0 outside one)
+          world:int=None, # number of processes (default: the process group's, 1 outside one)
+         ) -> list:
+    "This process's contiguous share of `items`: the shares of ranks 0, 1, ... concatenate to `items`"
+    r, w = _rank_world()
+    rank, world = r if rank is None else rank, w if world is None else world
+    n = len(items)
+    return items[rank*n//world:(rank+1)*n//world]
+
+# %% ../nbs/12_inference.ipynb #5d162147
+def _torn_tail(csv:Path):
+    "Cut off the end of `csv` a line that a killed write left unfinished"
+    with open(csv, 'rb+') as f:
+        end = f.seek(0, 2)
+        back = min(end, 1 << 16)
+        f.seek(end - back)
+        tail = f.read()
+        if tail and not tail.endswith(b'\n'): f.truncate(end - back + tail.rfind(b'\n') + 1)
+
+def _resume_rows(csv:Path, key:dict, files:list) -> int:
+    "Rows of `csv` already done for `files`: those of an interrupted `predict` with the same `key`, else 0"
+    mark = Path(f'{csv}.partial')
+    if not (csv.exists() and mark.exists() and read_json(mark) == key): return 0
+    _torn_tail(csv)
+    try: done = pd.read_csv(csv, usecols=['file']).file
+    except (pd.errors.EmptyDataError, ValueError): return 0
+    n = len(done)
+    return n if 0 < n <= len(files) and done.iloc[-1] == str(files[n-1]) else 0
+
+# %% ../nbs/12_inference.ipynb #69b92915
+def stream_predictions(files:list, # image files, in the order of the CSV
+                       models:list, # `(model, meta)` pairs (`_as_models`)
+                       csv:Path, # CSV to write
+                       key:dict, # what the run is (`tta`, `weights`, models, shares): a run is continued only if equal
+                       chunk:int=2048, # rows predicted and written at a time (at most this many are lost by a kill)
+                       **kwargs # passed to `predict_probs`
+                      ) -> int:
+    "Predict `files` into `csv` a chunk at a time, continuing an interrupted run with the same `key`; returns its rows"
+    start, mark = _resume_rows(csv, key, files), Path(f'{csv}.partial')
+    if start: print(f"continuing an interrupted run: {start} of {len(files)} rows in {csv.name}", file=sys.stderr)
+    write_json(mark, key)
+    steps = range(start, len(files), chunk)
+    for i in (progress_bar(steps, leave=False) if len(steps) > 1 and is_main_process() else steps):
+        df = predict_files(files[i:i+chunk], models, key['tta'], key['weights'], progress=len(steps) == 1, **kwargs)
+        df.to_csv(csv, mode='a' if i else 'w', header=not i, index=False)
+    return start
+
+# %% ../nbs/12_inference.ipynb #235d5448
+def _join_parts(parts:list, # part CSVs with the same columns, in order (missing ones: empty shares)
+                out:Path, # the CSV to write (`parts == [out]`: a single process wrote it directly)
+               ) -> Path:
+    "Concatenate the CSVs `parts` into `out` (one header) and remove them; the `.partial` files go: `out` is finished"
+    parts = [p for p in parts if p.exists()]
+    if parts != [out]:
+        with open(out, 'w') as o:
+            for i, p in enumerate(parts):
+                with open(p) as f:
+                    head = f.readline()
+                    if i == 0: o.write(head)
+                    shutil.copyfileobj(f, o)
+        for p in parts: p.unlink()
+    for p in parts: Path(f'{p}.partial').unlink(missing_ok=True)
+    return out
+
 # %% ../nbs/12_inference.ipynb #dd9bfb9f
 def image_list(paths:list, # image files and/or folders (searched recursively for image extensions)
               ) -> list:
@@ -202,9 +309,10 @@ def predict(*paths:str, # image files and/or folders
             weights:Annotated[float, dict(nargs='+')]=None, # ensemble weights, one per --model (default: equal)
             out:str='predictions.csv', # CSV to write
             tta:bool=False, # average the 8 rotated/mirrored views of each image (the TTA figure of metrics.json)
-            bs:int|None=None, # batch size (default: settings' bs)
+            bs:int|None=None, # batch size per process (default: settings' bs)
+            chunk:int=2048, # rows written at a time; a re-run after an interruption continues after the last one
            ) -> pd.DataFrame:
-    "Classify images with a trained model; write a CSV of classes and probabilities (unreadable files get an error row)"
+    "Classify images with a trained model into a CSV written as it goes (unreadable files get an error row)"
     from cns_tissue.records import latest_run
     if not paths: raise UserError("give image files or folders to classify")
     model = model or latest_run(get_settings().dataset)
@@ -214,10 +322,18 @@ def predict(*paths:str, # image files and/or folders
     if weights is not None and len(weights) != len(models):
         raise UserError(f"{len(weights)} weights for {len(models)} models")
     files, meta = image_list(paths), _read_meta(Path(models[0]))
+    if not files: raise MissingInput(f"no image files in {', '.join(map(str, paths))}")
     if ch := meta['preprocess'].get('channels'):   # one file per channel: predict each field (file stem) once
         files = sorted({Path(str(f).rsplit('_', 1)[0]) for f in files if str(f).rsplit('_', 1)[-1].split('.')[0] in ch})
-    df = predict_files(files, models, tta, weights, bs=bs)
-    df.to_csv(out, index=False)
+    ms, out = _as_models(models), Path(out)
+    with distributed() as (rank, world):   # under torchrun: a share of the files each, one CSV at the end
+        parts = [out] if world == 1 else [out.with_name(f'{out.name}.part{r}of{world}') for r in range(world)]
+        key = dict(models=[str(Path(m).resolve()) for m in models], tta=tta, weights=weights, n=len(files),
+                   rank=rank, world=world)
+        stream_predictions(shard(files), ms, parts[rank], key, chunk, bs=bs)
+        if world > 1: dist.barrier()   # every share written
+        from_main(lambda: _join_parts(parts, out))
+    df = pd.read_csv(out, dtype={'file': str, 'pred': str, 'error': str}).fillna({'pred': '', 'error': ''})
     lab = df.file.map(lambda f: Path(f).parent.name)
     known = (df.error == '') & lab.isin(meta['classes']) & (not meta.get('multilabel'))
     acc = f"; accuracy vs parent-folder labels: {(df.pred[known] == lab[known]).mean():.4f} on {int(known.sum())} files"

@@ -6,11 +6,15 @@ Docs: https://cns-tissue.github.io/cns_tissue/training.html.md"""
 
 # %% ../nbs/14_training.ipynb #b3437ec5
 from __future__ import annotations
-import sys, time, math, shutil
+import sys, time, math, shutil, socket
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd
+import torch, torch.distributed as dist
 from torch import nn
 from fastai.vision.all import *
+from fastai.distributed import DistributedDL, DistributedTrainer   # needs the accelerate package
+from fastcore.xtras import modified_env
 from .config import get_settings, UserError, MissingInput, SPLITS
 from .data_prep import shape_problems, class_folders
 from .augment import AUGS
@@ -19,15 +23,16 @@ from .dataloaders import (get_dls, norm_stats, data_source, bad_files, meta_dir,
 from .images import image_files, file_key
 from .transfer import create_model, check_arch, param_groups
 from .speed import pick_precision, speed_up
-from .inference import export_model, load_model, evaluate
+from .inference import export_model, load_model, evaluate, distributed, from_main
 from .records import (env_info, git_info, PeakMemory, write_json, read_json, read_preds, run_state,
-                                new_run_dir, latest_run, runs_path)
+                                new_run_dir, latest_run, runs_path, is_main_process)
 from .multilabel import is_multilabel, check_labels, get_multilabel_dls
 from .multilabel_eval import evaluate_multilabel
 
 # %% auto #0
 __all__ = ['TRAIN_KEYS', 'PRECISIONS', 'RUN_FILES', 'parse_schedule', 'epoch_sizes', 'train_config', 'check_data',
-           'ProgressiveResize', 'EpochLog', 'ResumeAt', 'make_learner', 'group_lrs', 'train', 'load_run', 'result_run']
+           'ProgressiveResize', 'EpochLog', 'ResumeAt', 'make_learner', 'group_lrs', 'DDPTrainer', 'data_parallel',
+           'launch_info', 'train', 'load_run', 'result_run']
 
 # %% ../nbs/14_training.ipynb #58003766
 def parse_schedule(schedule:str|list, # '128:2,192:2,224:1' or [(128,2),(192,2),(224,1)]
@@ -68,6 +73,8 @@ def train_config(**kwargs # `train`'s arguments; `None` means "from settings.ini
     c.arch, c.dataset = check_arch(str(c.arch)), str(c.dataset)
     c.schedule = ','.join(f'{a}:{b}' for a, b in parse_schedule(c.schedule))
     _check(isinstance(c.bs, int) and c.bs >= 1, f"bs must be a whole number >= 1, not {c.bs!r}")
+    world = int(os.environ.get('WORLD_SIZE', '1'))   # bs is the batch of all processes together: a share each
+    _check(c.bs % world == 0, f"bs {c.bs} is the batch of all {world} processes together: use a multiple of {world}")
     _check(0 < c.crop <= 1, f"crop must be in (0, 1], not {c.crop}")
     _check(0 < c.valid_pct < 1, f"valid_pct must be between 0 and 1, not {c.valid_pct}")
     _check(c.lr > 0 and c.lr_mult > 0 and c.wd >= 0,
@@ -82,7 +89,8 @@ def train_config(**kwargs # `train`'s arguments; `None` means "from settings.ini
     return c
 
 # %% ../nbs/14_training.ipynb #f25820d7
-def _warn(msg): print(f"warning: {msg}", file=sys.stderr)
+def _warn(msg):
+    if is_main_process(): print(f"warning: {msg}", file=sys.stderr)   # once, not once per process
 
 def check_data(path:Path, # the folder the loaders read
                valid_pct:float|None=None, # the split's validation fraction (default: settings' valid_pct)
@@ -137,6 +145,7 @@ class EpochLog(Callback):
         e, secs = self.epoch + 1, round(time.perf_counter() - self.t0, 1)
         metrics = dict(zip(self.recorder.metric_names[1:-1], self.recorder.values[-1]))
         self.history.append(dict(epoch=e, size=self.dls.prep.size, **metrics, seconds=secs))
+        if not is_main_process(): return   # the other processes of a distributed run write nothing
         self.learn.save(f'epoch_{e}', with_opt=True)
         pd.DataFrame(self.history).to_csv(self.folder/'history.csv', index=False)
         write_json(self.folder/'state.json', dict(status='running', epoch=e, epochs=self.n_epoch, elapsed=secs))
@@ -178,6 +187,48 @@ def group_lrs(learn:Learner, # from `make_learner`
              ) -> np.ndarray:
     "One learning rate per parameter group: `lr/lr_mult` for pretrained body groups, `lr` for the head"
     return np.array([lr/lr_mult]*(len(learn.opt.param_lists)-1) + [lr])
+
+# %% ../nbs/14_training.ipynb #387b0919
+class _GroupDL(DistributedDL):
+    "fastai's `DistributedDL`, its epoch order sent on the process group's own device (fastai's assumes CUDA)"
+    def _broadcast(self, t, rank):
+        t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+        dist.broadcast(t, rank)
+        return t.cpu().tolist()
+
+class DDPTrainer(DistributedTrainer):
+    "fastai's `DistributedTrainer` with gloo (CPU) as well as NCCL, and loaders that may change between epochs"
+    def _wrap_dl(self, dl): return dl if isinstance(dl, DistributedDL) else _GroupDL(dl, device=self.dls.device)
+    def after_fit(self):
+        self.learn.model = self.learn.model.module
+        self.learn.dls.loaders = [dl.dl if isinstance(dl, DistributedDL) else dl for dl in self.dls.loaders]
+
+# %% ../nbs/14_training.ipynb #af207441
+@contextmanager
+def data_parallel(learn:Learner, # the learner every process built the same way
+                 ):
+    "Within: `learn` trains data-parallel over the processes of the group (nothing changes in a plain process)"
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        yield learn
+        return
+    cuda = torch.cuda.is_available()   # on CPUs, Accelerate must be told, or it leaves the model unwrapped
+    learn.add_cb(DDPTrainer(sync_bn=cuda, cpu=not cuda))
+    if dist.get_rank(): learn.remove_cb(ProgressCallback)   # one progress bar
+    try: yield learn
+    finally: learn.remove_cb(DDPTrainer)
+
+# %% ../nbs/14_training.ipynb #c28c0e9a
+def launch_info(bs:int, # the batch size of all processes together (`--bs`)
+               ) -> dict:
+    "World size, backend, each process's `host:device`, and the batch per process and in all (a collective call)"
+    world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+    here = f'{socket.gethostname()}:{default_device()}'
+    devices = [here]
+    if world > 1:
+        devices = [None]*world
+        dist.all_gather_object(devices, here)
+    return dict(world_size=world, backend=dist.get_backend() if world > 1 else None, devices=devices,
+                bs_per_process=bs // world, bs_global=bs)
 
 # %% ../nbs/14_training.ipynb #adba8ba4
 RUN_FILES = ('model.safetensors', 'model.json', 'state.json', 'run.json', 'metrics.json', 'history.csv',
@@ -228,10 +279,12 @@ def _valid_keys(run) -> set|None:
 def _loaders(cfg:dict, stats:tuple|None) -> Callable:
     "size -> DataLoaders for this run (cached per size): same split, normalisation and excluded files at every size"
     sources = {data_source(cfg.dataset, math.ceil(s/cfg.crop)) for s in epoch_sizes(cfg.schedule)}
-    kw = dict(bs=cfg.bs, valid_pct=cfg.valid_pct, seed=cfg.seed, crop=cfg.crop, augs=cfg.augs,
+    per_process = cfg.bs // int(os.environ.get('WORLD_SIZE', '1'))   # --bs is the batch of all processes together
+    kw = dict(bs=per_process, valid_pct=cfg.valid_pct, seed=cfg.seed, crop=cfg.crop, augs=cfg.augs,
               n_per_class=cfg.get('n_per_class'), bad={Path(f) for p in sources for f in bad_files(p)}, split=cfg.split,
               valid=_valid_keys(cfg.get('valid_from')))
     if cfg.get('num_workers') is not None: kw['num_workers'] = cfg.num_workers
+    if torch.cuda.is_available(): kw['pin_memory'] = True
     cache = {}
     def make(size):
         "The loaders at `size`; the first ones measure the dataset's statistics when the model brings none"
@@ -263,12 +316,16 @@ def _start(cfg:dict, run:Path, state:dict) -> tuple:
     secs = dict(setup=round(time.perf_counter() - t0, 1))
     if 'precision_used' not in cfg:
         t = time.perf_counter()
-        cfg.precision_used = pick_precision(cfg.arch, cfg.precision, sizes[-1], cfg.bs, cfg.frozen_stride)
+        cfg.precision_used = from_main(lambda: pick_precision(cfg.arch, cfg.precision, sizes[-1], cfg.bs,
+                                                              cfg.frozen_stride))   # one choice for all processes
         secs['precision'] = round(time.perf_counter() - t, 1)
     speed_up(learn, cfg.precision_used)
+    set_seed(cfg.seed + int(os.environ.get('RANK', '0')))   # each process its own augmentations
     if cfg.get('lr_find') and 'lr_found' not in cfg:   # valley clipped: on tiny data it can land far off
         t = time.perf_counter()
-        cfg.lr_found = float(np.clip(learn.lr_find(num_it=50, show_plot=False).valley, 1e-4, 1e-2))
+        with modified_env(WORLD_SIZE='1'):   # rank 0 alone: fastai's checkpoint reload then waits for no other process
+            valley = lambda: learn.lr_find(num_it=50, show_plot=False).valley
+            cfg.lr_found = from_main(lambda: float(np.clip(valley(), 1e-4, 1e-2)))
         secs['lr_find'] = round(time.perf_counter() - t, 1)
     return learn, make_dls, secs
 
@@ -280,11 +337,12 @@ def _fit(learn:Learner, cfg:dict, run:Path, state:dict, make_dls:Callable) -> li
     if k: learn.load(f'epoch_{k}', with_opt=True)
     log, sizes = EpochLog(run, k, hist, state.get('elapsed', 0.) if k else 0.), epoch_sizes(cfg.schedule)
     cbs = [ProgressiveResize(sizes, make_dls, k), log, *([ResumeAt(k)] if k else [])]
-    write_json(run/'state.json', dict(status='running', epoch=k, epochs=len(sizes), elapsed=log.elapsed))
+    if is_main_process():
+        write_json(run/'state.json', dict(status='running', epoch=k, epochs=len(sizes), elapsed=log.elapsed))
     try:
         learn.fit_one_cycle(len(sizes), group_lrs(learn, cfg.get('lr_found', cfg.lr), cfg.lr_mult), cbs=cbs)
     except KeyboardInterrupt:
-        write_json(run/'state.json', {**run_state(run), 'status': 'interrupted'})
+        if is_main_process(): write_json(run/'state.json', {**run_state(run), 'status': 'interrupted'})
         done = run_state(run).get('epoch', 0)
         msg = f"{done} epoch(s) done and saved; continue with: cns_tissue_train --resume --out {run}"
         raise KeyboardInterrupt(msg) from None
@@ -303,7 +361,7 @@ def _evaluate_multilabel(run:Path, dls:DataLoaders, test_items, cfg:dict) -> tup
 
 # %% ../nbs/14_training.ipynb #590bd311
 def _finish(learn:Learner, cfg:dict, run:Path, state:dict, history:list, secs:dict, t0:float,
-            mem:PeakMemory) -> dict:
+            mem:PeakMemory, launches:list) -> dict:
     "Export the model, evaluate it as `predict` would, write the records (with `mem`'s report); returns the metrics"
     dls, t, multi = learn.dls, time.perf_counter(), getattr(learn.dls, 'multilabel', False)
     export_model(learn.model, run, cfg.arch, dls.vocab, dls.prep, config=cfg, multilabel=multi)
@@ -325,7 +383,7 @@ def _finish(learn:Learner, cfg:dict, run:Path, state:dict, history:list, secs:di
                 n_valid=len(dls.valid_ds), n_test=len(test_items), grouped_split=dls.grouped, multilabel=multi,
                 preloaded=getattr(dls, 'preloaded', False))
     write_json(run/'run.json', dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, seconds=secs,
-                                    memory=mem.report(),
+                                    memory=mem.report(), launch=launches[-1], launches=launches,
                                     data=data, env=env_info(), git=git_info(), device=str(dls.device),
                                     finished=time.strftime('%Y-%m-%d %H:%M:%S')))
     n = len(history)
@@ -337,7 +395,7 @@ def _finish(learn:Learner, cfg:dict, run:Path, state:dict, history:list, secs:di
 def train(dataset:str=None, # dataset name under data_dir, or a folder with train/CLASS and test/CLASS
           arch:str=None, # a timm name (e.g. tf_efficientnet_lite0), mobilenet_v2, or a scratch CNN: cellnet, xresnet18
           schedule:str=None, # SIZE:EPOCHS stages, e.g. '96:4,128:3,160:5' for progressive resizing
-          bs:int=None, # batch size
+          bs:int=None, # batch size of all processes together (torchrun: bs/N each; lr unchanged)
           lr:float=None, # peak learning rate of the head (the whole network for a scratch model)
           lr_find:bool=False, # use fastai's lr_find valley instead of lr
           lr_mult:float=None, # the pretrained body learns at lr/lr_mult
@@ -365,14 +423,18 @@ def train(dataset:str=None, # dataset name under data_dir, or a folder with trai
     "Train any architecture with the project's recipe; the run folder gets the model and its records"
     t0 = time.perf_counter()
     args = {k: v for k, v in locals().items() if k not in ('out', 'resume', 'overwrite', 't0')}
-    cfg, run, state = _open_run(train_config(**args), out, resume, overwrite)
-    started = time.strftime('%Y-%m-%d %H:%M:%S')
-    write_json(run/'run.json', dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, started=started))
-    with PeakMemory() as mem:   # the memory of the whole run (process tree, PSS), recorded in run.json
+    with distributed(), PeakMemory() as mem:   # mem: the memory of the (main) process tree, PSS, in run.json
+        cfg, run, state = from_main(lambda: _open_run(train_config(**args), out, resume, overwrite))
+        launch = launch_info(cfg.bs)   # this launch; a resumed run keeps the earlier ones in `launches`
+        launches = from_main(lambda: [*(read_json(run/'run.json', {}).get('launches', []) if state else []), launch])
+        if is_main_process():
+            write_json(run/'run.json', dict(dataset=Path(cfg.dataset).name, run=run.name, config=cfg, launch=launch,
+                                            launches=launches, started=time.strftime('%Y-%m-%d %H:%M:%S')))
         learn, make_dls, secs = _start(cfg, run, state)
-        write_json(run/'run.json', {**read_json(run/'run.json'), 'config': cfg})   # precision and lr as settled
-        history = _fit(learn, cfg, run, state, make_dls)
-        learn.res, learn.run_dir = _finish(learn, cfg, run, state, history, secs, t0, mem), run
+        if is_main_process(): write_json(run/'run.json', {**read_json(run/'run.json'), 'config': cfg})   # as settled
+        with data_parallel(learn): history = _fit(learn, cfg, run, state, make_dls)
+        learn.res = from_main(lambda: _finish(learn, cfg, run, state, history, secs, t0, mem, launches))
+        learn.run_dir = run
     return learn
 
 # %% ../nbs/14_training.ipynb #d39d5528
