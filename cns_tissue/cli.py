@@ -1,4 +1,4 @@
-"""Four commands for people who never open a notebook: options from the functions' signatures, one-line errors
+"""Five commands for people who never open a notebook: options from the functions' signatures, one-line errors
 
 Docs: https://cns-tissue.github.io/cns_tissue/cli.html.md"""
 
@@ -12,7 +12,8 @@ from fastcore.script import anno_parser
 from .config import UserError
 
 # %% auto #0
-__all__ = ['run_cli', 'cns_tissue_prepare', 'cns_tissue_train', 'cns_tissue_predict', 'cns_tissue_results']
+__all__ = ['TRAIN_EPILOG', 'run_cli', 'cns_tissue_prepare', 'cns_tissue_train', 'cns_tissue_predict', 'cns_tissue_results',
+           'cns_tissue_report']
 
 # %% ../nbs/19_cli.ipynb #1daac781
 def _setup_process():
@@ -28,18 +29,30 @@ def _negated_help(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/19_cli.ipynb #a233554f
+def _parser(func, prog:str, epilog:str=None, extra:dict=None) -> argparse.ArgumentParser:
+    "fastcore's parser of `func`: `--no-X` help the right way round, an epilog as written, `extra`, `--debug`"
+    p = _negated_help(anno_parser(func, prog=prog))
+    if epilog:
+        p.epilog = f"{epilog}\n\n{p.epilog or ''}".strip()
+        p.formatter_class = type('_Raw', (p.formatter_class, argparse.RawDescriptionHelpFormatter), {})
+    for flag, kw in (extra or {}).items(): p.add_argument(flag, **kw)
+    p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
+    return p
+
 def run_cli(func, # the function to run
             prog:str, # the command's name, for messages
             show=None, # called with the function's result, to print it
             argv:list=None, # arguments (default: sys.argv[1:])
+            epilog:str=None, # text --help shows after the options
+            extra:dict=None, # the command's own options, not passed to `func`: {'--flag': argparse keywords}
+            after=None, # called with the result and all the parsed options (a dict), after `show`
            ):
     "Run `func` with arguments parsed from its signature; `UserError` -> one line and exit 2, Ctrl-C -> exit 130"
-    p = _negated_help(anno_parser(func, prog=prog))
-    p.add_argument('--debug', action='store_true', help='show the full traceback of an error')
-    a = vars(p.parse_args(argv))
+    a = vars(_parser(func, prog, epilog, extra).parse_args(argv))
     a.pop('pdb', None)
     a.pop('xtra', None)
-    debug = a.pop('debug') or os.environ.get('CNS_TISSUE_DEBUG') not in (None, '', '0')
+    debug, opts = a.pop('debug') or os.environ.get('CNS_TISSUE_DEBUG') not in (None, '', '0'), dict(a)
+    for flag in extra or {}: a.pop(flag.lstrip('-').replace('-', '_'))
     pos = []   # required arguments, then *args, are passed by position
     for k, v in inspect.signature(func).parameters.items():
         if v.kind is v.VAR_POSITIONAL:
@@ -49,6 +62,8 @@ def run_cli(func, # the function to run
         pos.append(a.pop(k))
     try:
         res = func(*pos, **a)
+        if show: show(res)
+        if after: after(res, opts)
     except UserError as e:
         if debug: raise
         print(f"{prog}: error: {e}", file=sys.stderr)
@@ -56,7 +71,6 @@ def run_cli(func, # the function to run
     except KeyboardInterrupt as e:
         print(f"{prog}: interrupted" + (f"; {e}" if str(e) else ''), file=sys.stderr)
         sys.exit(130)
-    if show: show(res)
     return res
 
 # %% ../nbs/19_cli.ipynb #12c903a6
@@ -67,7 +81,10 @@ def _show_prepare(r):
         print(f"{len(r.bad)} unreadable file(s), listed in {r.out/'bad_files.csv'}:\n"
               + r.bad[['rel', 'error']].to_string(index=False))
     for m in r.summary['problems']: print(f"warning: {m}")
-    print(json.dumps({k: v for k, v in r.summary.items() if k != 'problems'}, indent=1, default=str))
+    if q := r.summary.get('quality'):
+        print(f"images to look at: {', '.join(f'{n} {k}' for k, n in q.items())}, listed in {r.out/'quality.csv'}")
+    print(json.dumps({k: v for k, v in r.summary.items() if k not in ('problems', 'quality_by_class')}, indent=1,
+                     default=str))
     if c := r.summary.get('copies'):
         rate = lambda k, f: 'n/a' if c.get(k) is None else format(c[k], f)   # one class: no other-class pairs to test
         print(f"copy check: recall {rate('recall', '.3f')} on {c['n_controls']} control copies, "
@@ -84,23 +101,51 @@ def cns_tissue_prepare():
     run_cli(prepare, 'cns_tissue_prepare', _show_prepare)
 
 # %% ../nbs/19_cli.ipynb #6e6c3fc5
+TRAIN_EPILOG = """datasets (--dataset NAME under settings' data_dir, or a folder):
+  one class per image: DATASET/train/CLASS/*.jpg and DATASET/test/CLASS/*.jpg (the folder names are the classes)
+  multi-label: DATASET/train.csv and DATASET/test.csv of `file,labels`: the image's path in DATASET and its labels,
+    separated by spaces ("basophil platelet"); one image file per row, or one grayscale file per channel,
+    e.g. FILE_red.png FILE_green.png FILE_blue.png FILE_yellow.png, with `file` their common stem FILE
+the run folder (--out, default runs/DATASET/DATE-TIME-ARCH) gets the model (model.safetensors, model.json), the records
+  (run.json, metrics.json, history.csv, valid_preds.csv, test_preds.csv) and report.html: the run's figures on one
+  self-contained page (cns_tissue_report RUN writes it again; cns_tissue_report RUN1 RUN2 compares runs)"""
+
 def _show_train(learn):
-    "Print a finished run's figures and where its records are"
-    print(json.dumps({k: v for k, v in learn.res.items() if k != 'per_class'}, indent=1))
+    "Print a finished run's figures, write its report.html (main process only) and say where the records are"
+    from cns_tissue.records import is_main_process
+    if not is_main_process(): return   # under torchrun every rank returns the same figures: rank 0 says them once
+    print(json.dumps({k: v for k, v in learn.res.items() if k not in ('per_class', 'thresholds', 'thresholds_tta')},
+                     indent=1))
+    from cns_tissue.report import write_report
+    try: print(f"report: {write_report(learn.run_dir)}")
+    except Exception as e: print(f"warning: report.html not written ({type(e).__name__}: {e})", file=sys.stderr)
     print(f"model and records written to {learn.run_dir}")
 
 def cns_tissue_train():
     "Train a model (`training.train`); defaults from settings.ini"
     _setup_process()
     from cns_tissue.training import train
-    run_cli(train, 'cns_tissue_train', _show_train)
+    run_cli(train, 'cns_tissue_train', _show_train, epilog=TRAIN_EPILOG)
 
 # %% ../nbs/19_cli.ipynb #3347b66e
+def _predict_report(df, opts:dict):
+    "With `--report`: the gallery page of the predictions CSV, next to it (by the process that writes files)"
+    from cns_tissue.records import latest_run, is_main_process
+    if not (opts.get('report') and is_main_process()): return
+    from cns_tissue.config import get_settings
+    from cns_tissue.report import predict_report
+    model = (opts.get('model') or [latest_run(get_settings().dataset)])[0]
+    print(f"report: {predict_report(opts.get('out') or 'predictions.csv', model)}")
+
 def cns_tissue_predict():
     "Classify image files and folders with a trained model (`inference.predict`)"
     _setup_process()
     from cns_tissue.inference import predict
-    run_cli(predict, 'cns_tissue_predict', lambda df: print(df.attrs['summary']))
+    report = {'--report': dict(action='store_true', help='also write NAME_report.html next to the CSV: the most and '
+                               'least confident images with Grad-CAM')}
+    from cns_tissue.records import is_main_process
+    show = lambda df: print(df.attrs['summary']) if is_main_process() else None   # one summary under torchrun
+    run_cli(predict, 'cns_tissue_predict', show, extra=report, after=_predict_report)
 
 # %% ../nbs/19_cli.ipynb #5530f93a
 def cns_tissue_results():
@@ -108,3 +153,10 @@ def cns_tissue_results():
     _setup_process()
     from cns_tissue.records import results
     run_cli(results, 'cns_tissue_results', lambda r: print(r if isinstance(r, str) else '\n'.join(map(str, r))))
+
+# %% ../nbs/19_cli.ipynb #05ff0de5
+def cns_tissue_report():
+    "Write a run's report.html, or compare several runs on their shared test images (`report.report`)"
+    _setup_process()
+    from cns_tissue.report import report
+    run_cli(report, 'cns_tissue_report', lambda f: print(f"report written to {f}"))
