@@ -10,18 +10,20 @@ import io, os, re, sys, json, time, math, shutil, struct, zlib, zipfile
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageFilter
 from fastcore.basics import AttrDict, listify
 from fastcore.parallel import parallel
 from fastprogress.fastprogress import progress_bar
 from .config import UserError, MissingInput, SPLITS, get_settings, dataset_path, cache_path, sample_dataset
 from .images import to_rgb, image_files, JUNK
+from .records import PeakMemory
 from .duplicates import check_copies, regroup_split
 
 # %% auto #0
-__all__ = ['tree_parts', 'source_members', 'assemble', 'sha1_tree', 'inspect_image', 'verify_dataset', 'class_folders',
-           'shape_problems', 'count_table', 'size_table', 'plot_class_balance', 'plot_sizes', 'show_examples',
-           'cached_bytes', 'as_cached', 'cache_one', 'cache_images', 'fingerprint', 'prepare', 'odd_dataset']
+__all__ = ['QSIZE', 'QUALITY_RULES', 'tree_parts', 'source_members', 'assemble', 'sha1_tree', 'inspect_image', 'verify_dataset',
+           'class_folders', 'shape_problems', 'quality_findings', 'quality_table', 'count_table', 'size_table',
+           'plot_class_balance', 'plot_sizes', 'show_examples', 'cached_bytes', 'as_cached', 'cache_one',
+           'cache_images', 'cache_sizes', 'fingerprint', 'prepare', 'odd_dataset', 'show_findings']
 
 # %% ../nbs/05_data_prep.ipynb #69687b5b
 def tree_parts(rel:str # a member path inside a zip or folder
@@ -77,17 +79,29 @@ def sha1_tree(path # a folder or file
     return {str(f): hashlib.sha1(f.read_bytes()).hexdigest() for f in fs}
 
 # %% ../nbs/05_data_prep.ipynb #ca80bfb1
+QSIZE = 256   # longest side of the thumbnail the quality measures are taken on (the largest cache size by default)
+
+def _look(im:Image.Image) -> dict:
+    "Brightness and contrast (grey mean and SD, 0-255) and sharpness (Laplacian variance / grey variance) of `im`"
+    g = np.asarray(to_rgb(im, QSIZE).convert('L'), dtype=np.float32)
+    lap = 4*g[1:-1, 1:-1] - g[:-2, 1:-1] - g[2:, 1:-1] - g[1:-1, :-2] - g[1:-1, 2:]
+    sharp = float(lap.var()/g.var()) if lap.size and g.var() > 0 else np.nan
+    return dict(brightness=round(float(g.mean()), 1), contrast=round(float(g.std()), 2), sharpness=round(sharp, 4))
+
 def inspect_image(fn # an image file
                  ) -> dict:
-    "Format, mode, width and height of `fn`, or in `error` why it cannot be read (empty, not an image, truncated...)"
+    "Format, mode, size and `_look` measures of `fn`, or in `error` why it cannot be read (empty, not an image...)"
     fn = Path(fn)
-    r = dict(path=str(fn), bytes=fn.stat().st_size, format=None, mode=None, width=np.nan, height=np.nan, error=None)
+    r = dict(path=str(fn), bytes=fn.stat().st_size, format=None, mode=None, width=np.nan, height=np.nan, error=None,
+             brightness=np.nan, contrast=np.nan, sharpness=np.nan)
     if r['bytes'] == 0: return {**r, 'error': 'empty file (0 bytes)'}
     try:
         with Image.open(fn) as im:
             r.update(format=im.format, mode=im.mode, width=im.width, height=im.height)
-            im.draft(im.mode, (64, 64))
+            im.draft(im.mode, (QSIZE, QSIZE))   # JPEG: decoded at 1/2 to 1/8 scale, at least QSIZE a side
             im.load()
+            try: r.update(_look(im))
+            except Exception: pass   # no measures (left NaN), but the image loaded: it is readable
     except Exception as e:
         r['error'] = f'{type(e).__name__}: {e}'.replace(str(fn), fn.name)
     return r
@@ -181,6 +195,51 @@ def shape_problems(files:pd.DataFrame, # `verify_dataset` output, or a table wit
     rows += _split_problems(tr, te, valid_pct) + _name_clashes([*tr.index, *te.index]) + _long_images(files)
     return pd.DataFrame(rows, columns=['level', 'split', 'label', 'n', 'message'])
 
+# %% ../nbs/05_data_prep.ipynb #09137809
+QUALITY_RULES = pd.DataFrame([
+    ('blank', 'contrast', 'linear', 'below', np.nan, 4),      # nearly uniform: an empty tile or background field
+    ('dark', 'brightness', 'linear', 'below', 32, 20),
+    ('bright', 'brightness', 'linear', 'above', 32, 245),
+    ('blurred', 'sharpness', 'log', 'below', math.log(2), np.nan),
+    ('small', 'pixels', 'log', 'below', math.log(4), np.nan),   # width x height at least 4 times under the median
+    ('large', 'pixels', 'log', 'above', math.log(4), np.nan),
+    ('odd_aspect', 'aspect', 'log', 'either', math.log(1.5), np.nan)],   # width / height
+    columns=['issue', 'measure', 'scale', 'side', 'min_gap', 'absolute']).set_index('issue')
+
+# %% ../nbs/05_data_prep.ipynb #7826ae06
+def _bounds(x:pd.Series, r:pd.Series, k:float) -> tuple:
+    "`(lo, hi)` limits of measure `x` under rule `r`: `k` robust SDs (at least `min_gap`) off the median, or absolute"
+    lo, hi = -np.inf, np.inf
+    if not np.isnan(r.min_gap) and x.notna().any():
+        v = np.log(x.clip(lower=1e-9)) if r.scale == 'log' else x
+        m = v.median()
+        gap = max(k*1.4826*(v - m).abs().median(), r.min_gap)
+        lo, hi = (np.exp(m - gap), np.exp(m + gap)) if r.scale == 'log' else (m - gap, m + gap)
+    if not np.isnan(r.absolute): lo, hi = (max(lo, r.absolute), hi) if r.side == 'below' else (lo, min(hi, r.absolute))
+    return lo, hi
+
+def quality_findings(files:pd.DataFrame, # `verify_dataset` output (with `inspect_image`'s measures)
+                     k:float=4, # robust z-score beyond which a measure is far off the dataset's
+                    ) -> pd.DataFrame:
+    "Images to look at, one row per image and issue: `rel`, `split`, `label`, `issue`, `value`, `limit` crossed"
+    ok = files[files.error.isna()].assign(pixels=files.width*files.height, aspect=files.width/files.height)
+    cols, rows = ['rel', 'split', 'label', 'issue', 'value', 'limit'], []
+    for issue, r in QUALITY_RULES.iterrows():
+        if r.measure not in ok: continue
+        x = ok[r.measure].astype(float)
+        lo, hi = _bounds(x, r, k)
+        for side, bad, lim in (('below', x < lo, lo), ('above', x > hi, hi)):
+            if r.side in (side, 'either') and bad.any():
+                rows.append(ok[bad].assign(issue=issue, value=x[bad].round(4), limit=round(lim, 4))[cols])
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+# %% ../nbs/05_data_prep.ipynb #0d651690
+def quality_table(found:pd.DataFrame # `quality_findings` output
+                 ) -> pd.DataFrame:
+    "Images per class (rows) and issue (columns) to look at, with a total row"
+    if not len(found): return pd.DataFrame(index=pd.Index(['total'], name='label'))
+    return pd.crosstab(found.label, found.issue, margins=True, margins_name='total').drop(columns='total')
+
 # %% ../nbs/05_data_prep.ipynb #36b48fd0
 def count_table(files:pd.DataFrame # the output of `verify_dataset`
                ) -> pd.DataFrame:
@@ -273,7 +332,8 @@ def as_cached(fn, # an image file
 def cache_one(rel:str, # file path relative to `src`
               src, # dataset folder
               dest, # cache folder for one size
-              max_size:int # longest side in pixels
+              max_size:int, # longest side in pixels
+              im:Image.Image=None, # `src/rel` already decoded (by `cache_sizes`), else it is opened here
              ) -> str:
     "Write `src/rel` as RGB, longest side <= `max_size`, to `dest/rel`: 'written', 'copied', 'skipped' or 'error: ...'"
     out = Path(dest)/rel
@@ -281,7 +341,7 @@ def cache_one(rel:str, # file path relative to `src`
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(f'.{out.name}.part')
     try:
-        b = as_cached(Path(src)/rel, max_size)
+        b = as_cached(Path(src)/rel, max_size) if im is None else (cached_bytes(im, max_size) or Path(src)/rel)
         if isinstance(b, Path): shutil.copyfile(b, tmp_out)
         else: tmp_out.write_bytes(b)
         os.replace(tmp_out, out)
@@ -303,7 +363,37 @@ def cache_images(src, # dataset folder
         rels = f[f.error.isna()].rel.tolist()
     res = parallel(cache_one, rels, src=src, dest=dest, max_size=max_size, n_workers=n_workers, chunksize=32,
                    progress=len(rels) > 200)
-    return pd.Series([r if not r.startswith('error') else 'error' for r in res]).value_counts()
+    return _tally(res)
+
+def _tally(res:list) -> pd.Series:
+    "How many of `cache_one`'s answers `res` are each of written/copied/skipped/error"
+    return pd.Series([r if not r.startswith('error') else 'error' for r in res], dtype=object).value_counts()
+
+# %% ../nbs/05_data_prep.ipynb #0f1ac858
+def _decoded(fn) -> Image.Image|None:
+    "`fn` decoded in full, to shrink to several sizes; `None` for a JPEG (a reduced decode per size is cheaper)"
+    with Image.open(fn) as im:
+        if im.format == 'JPEG': return None
+        im.load()
+        return im
+
+def _cache_all(rel:str, src, out, sizes:list) -> list:
+    "`cache_one` of `rel` into `out/SIZE/` for each size; a non-JPEG image is decoded once for all of them"
+    todo = [s for s in sizes if not (Path(out)/str(s)/rel).exists()]
+    try: im = _decoded(Path(src)/rel) if len(todo) > 1 else None
+    except Exception: im = None   # cache_one opens it again and reports why it fails
+    return [cache_one(rel, src, Path(out)/str(s), s, im) for s in sizes]
+
+def cache_sizes(src, # dataset folder
+                out, # folder that gets one cache folder per size, `out/SIZE/`
+                sizes:list, # longest sides in pixels
+                rels:list, # relative paths to cache
+                n_workers=2 # processes
+               ) -> dict:
+    "`cache_images` at every size of `sizes` in one pass over `rels`; `{size: counts}`"
+    res = parallel(_cache_all, rels, src=src, out=out, sizes=sizes, n_workers=n_workers, chunksize=32,
+                   progress=len(rels) > 200)
+    return {s: _tally([r[i] for r in res]).to_dict() for i, s in enumerate(sizes)}
 
 # %% ../nbs/05_data_prep.ipynb #ce22d4d2
 def fingerprint(files:pd.DataFrame # `verify_dataset` output
@@ -354,33 +444,37 @@ def prepare(*sources:str, # dataset name or folder, or zips and folders with par
     cfg = settings if isinstance(settings, dict) else get_settings(settings)
     if isinstance(sizes, str): sizes = [int(o) for o in sizes.replace(',', ' ').split()]
     if sizes is not None: cfg = AttrDict({**cfg, 'sizes': listify(sizes)})
-    t0 = time.time()
-    root, out, log = _gather(list(sources), name, cfg)
-    res = AttrDict(name=out.name, out=out, root=root, timings={},
-                   assembled=None if log is None else log.action.value_counts().to_dict())
-    t = time.time()
-    files = verify_dataset(root, n_workers)
-    res.timings['verify_s'] = round(time.time() - t, 1)
-    files.to_csv(out/'files.csv', index=False)
-    files[files.error.notna()].to_csv(out/'bad_files.csv', index=False)
-    res.counts, res.bad = count_table(files), files[files.error.notna()]
-    res.problems = shape_problems(files, class_folders(root), cfg.valid_pct)
-    ok = files[files.error.isna()].rel.tolist()
-    for sz in cfg.sizes:
+    with PeakMemory() as mem:   # the whole process tree (workers too), sampled while prepare runs
+        t0 = time.time()
+        root, out, log = _gather(list(sources), name, cfg)
+        res = AttrDict(name=out.name, out=out, root=root, timings={},
+                       assembled=None if log is None else log.action.value_counts().to_dict())
         t = time.time()
-        res[f'cache_{sz}'] = cache_images(root, out/str(sz), sz, ok, n_workers).to_dict()
-        res.timings[f'cache_{sz}_s'] = round(time.time() - t, 1)
-    if copies:
+        files = verify_dataset(root, n_workers)
+        res.timings['verify_s'] = round(time.time() - t, 1)
+        files.to_csv(out/'files.csv', index=False)
+        files[files.error.notna()].to_csv(out/'bad_files.csv', index=False)
+        res.counts, res.bad = count_table(files), files[files.error.notna()]
+        res.problems = shape_problems(files, class_folders(root), cfg.valid_pct)
+        res.quality = quality_findings(files)
+        res.quality.to_csv(out/'quality.csv', index=False)
+        ok = files[files.error.isna()].rel.tolist()
         t = time.time()
-        kept = None if recheck else _checked_copies(out, fingerprint(files))
-        res.copies = kept or check_copies(out/str(max(cfg.sizes)), files, out, n_workers)
-        res.timings['copies_s'] = round(time.time() - t, 1)
-        if regroup:
-            split = regroup_split(pd.read_csv(out/'groups.csv'), cfg.valid_pct, cfg.seed)
-            split.to_csv(out/'split.csv', index=False)
-    res.timings['total_s'] = round(time.time() - t0, 1)
+        for sz, counts in cache_sizes(root, out, cfg.sizes, ok, n_workers).items(): res[f'cache_{sz}'] = counts
+        res.timings['cache_s'] = round(time.time() - t, 1)
+        if copies:
+            t = time.time()
+            kept = None if recheck else _checked_copies(out, fingerprint(files))
+            res.copies = kept or check_copies(out/str(max(cfg.sizes)), files, out, n_workers)
+            res.timings['copies_s'] = round(time.time() - t, 1)
+            if regroup:
+                split = regroup_split(pd.read_csv(out/'groups.csv'), cfg.valid_pct, cfg.seed)
+                split.to_csv(out/'split.csv', index=False)
+        res.timings['total_s'] = round(time.time() - t0, 1)
+    quality = {l: {i: int(n) for i, n in row.items() if n} for l, row in quality_table(res.quality).iterrows()}
     res.summary = dict(name=res.name, root=str(root), images=len(ok), unreadable=len(res.bad),
-                       fingerprint=fingerprint(files), problems=res.problems.message.tolist(), timings=res.timings,
+                       quality=quality.pop('total'), quality_by_class=quality, fingerprint=fingerprint(files),
+                       problems=res.problems.message.tolist(), timings=res.timings, peak_mb=round(mem.peak_mb),
                        copies=res.get('copies'))
     (out/'summary.json').write_text(json.dumps(res.summary, indent=1, default=str))
     return res
@@ -411,6 +505,11 @@ def odd_dataset(dest, # new folder
     for name in ('Ünïcode näme.jpg', 'with space.jpg', 'Case.jpg'): im.save(b/name)
     im.rotate(90).save(b/'case.jpg')
     Image.new('RGB', (1, 1), (200, 100, 150)).save(a/'one_pixel.png')
+    Image.new('RGB', im.size, (226, 214, 236)).save(a/'blank.png')                       # an empty background field
+    Image.fromarray((np.asarray(im.convert('RGB'))*0.12).astype(np.uint8)).save(a/'dark.jpg')
+    im.filter(ImageFilter.GaussianBlur(4)).save(a/'blurred.jpg')
+    im.resize((24, 24)).save(a/'tiny.jpg')
+    im.crop((0, 0, im.width, im.height//3)).save(b/'wide.jpg')                           # 3 times wider than high
     Image.fromarray(np.tile(np.linspace(0, 255, 20000, dtype=np.uint8), (200, 1))).convert('RGB').save(b/'long.png')
     ex = im.getexif()
     ex[0x0112] = 6   # EXIF: rotate by 90 degrees to display
@@ -424,3 +523,22 @@ def odd_dataset(dest, # new folder
         (d/'train'/'rare').mkdir()
         im.save(d/'train'/'rare'/'r1.jpg')
     return d
+
+# %% ../nbs/05_data_prep.ipynb #de7ba9f4
+def show_findings(found:pd.DataFrame, # `quality_findings` output
+                  root, # the dataset folder
+                  n:int=12, # images to show at most (the first of each issue first)
+                  size:int=96 # thumbnail size in pixels
+                 ):
+    "A grid of up to `n` flagged images, each titled with its issue and class"
+    import matplotlib.pyplot as plt
+    pick = found.sort_values('issue', kind='stable').groupby('issue').head(max(1, n//max(found.issue.nunique(), 1)))
+    pick, cols = pick.head(n), min(max(len(pick), 1), 6)
+    rows = math.ceil(len(pick)/cols) or 1
+    fig, axs = plt.subplots(rows, cols, figsize=(1.5*cols, 1.8*rows), squeeze=False)
+    for ax, (_, f) in zip(axs.flat, pick.iterrows()):
+        ax.imshow(to_rgb(Image.open(Path(root)/f.rel), size))
+        ax.set_title(f'{f.issue}\n{f.label}', fontsize=8)
+    for ax in axs.flat: ax.axis('off')
+    fig.tight_layout()
+    return fig

@@ -6,7 +6,7 @@ Docs: https://cns-tissue.github.io/cns_tissue/copy_check.html.md"""
 
 # %% ../nbs/04_copy_check.ipynb #17eff27f
 from __future__ import annotations
-import io, json, time
+import io, os, json, time, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
@@ -14,6 +14,7 @@ from PIL import Image
 from fastcore.parallel import parallel
 from fastprogress.fastprogress import progress_bar
 from .images import to_rgb
+from .records import PeakMemory
 from .stats import group_split
 
 # %% auto #0
@@ -48,8 +49,9 @@ MIRROR = np.array([((3 - r)*4 + c)*8 + (-o) % 8 for r in range(4) for c in range
 def rootsift(d # SIFT descriptors, one per row
             ) -> np.ndarray:
     "RootSIFT descriptors (unit L2 norm): square roots of the L1-normalised SIFT descriptors"
-    d = np.asarray(d, np.float32)
-    return np.sqrt(d/(d.sum(1, keepdims=True) + 1e-7))
+    d = np.array(d, np.float32)   # a copy, then in place: one array's memory
+    d /= d.sum(1, keepdims=True) + 1e-7
+    return np.sqrt(d, out=d)
 
 # %% ../nbs/04_copy_check.ipynb #c25307af
 def tentative_matches(fa:tuple, # `(kp, desc)` of image a, as from `sift_features`
@@ -146,7 +148,8 @@ def random_affine(rng:np.random.Generator, # random generator
     th, ph = np.radians(rng.uniform(*rotation)), rng.uniform(0, np.pi)
     z, st, fl = rng.uniform(*zoom), rng.uniform(*stretch), rng.random() < flip
     M = z*R(th) @ R(ph) @ np.diag([np.sqrt(st), 1/np.sqrt(st)]) @ R(-ph) @ np.diag([-1. if fl else 1., 1.])
-    px = np.stack(np.meshgrid(np.arange(4, w, 8) - w/2, np.arange(4, h, 8) - h/2), -1).reshape(-1, 2)
+    s = 8 if min(w, h) >= 8 else 1   # every 8th pixel; every pixel of a tiny image
+    px = np.stack(np.meshgrid(np.arange(s/2, w, s) - w/2, np.arange(s/2, h, s) - h/2), -1).reshape(-1, 2)
     grid = px @ np.linalg.inv(M).T   # every 8th pixel of the copy, in source coordinates around the copy's centre
     for _ in range(1000):   # where the copy's centre falls in the source: anywhere that keeps min_overlap of it inside
         c = rng.uniform([0, 0], [w, h])
@@ -195,43 +198,98 @@ def _threads(n_faiss:int=None):
         cv2.setNumThreads(cvn)
         if fa: fa.omp_set_num_threads(fn)
 
+# %% ../nbs/04_copy_check.ipynb #731fb68a
+def _npy_header(dtype, # dtype of the array
+                shape:tuple, # its shape
+                size:int=128 # header bytes (fixed, so that the shape can be written again at the end)
+               ) -> bytes:
+    "The header of a `.npy` file, padded to `size` bytes"
+    h = repr({'descr': np.lib.format.dtype_to_descr(np.dtype(dtype)), 'fortran_order': False, 'shape': tuple(shape)})
+    return b'\x93NUMPY\x01\x00' + (size - 10).to_bytes(2, 'little') + h.encode('latin1').ljust(size - 11) + b'\n'
+
+def _rows(a, # an array, or a memory-mapped `.npy` file (as `feature_cache` returns them)
+          start:int=0, # first row
+          stop:int=None # row after the last
+         ) -> np.ndarray:
+    "Rows `start:stop` of `a`, copied; a memory-mapped file is mapped afresh and unmapped, so memory keeps only them"
+    if not isinstance(a, np.memmap): return np.asarray(a[start:stop])
+    m = np.load(a.filename, mmap_mode='r')
+    r = np.array(m[start:stop])
+    del m
+    return r
+
+def _take(a, # an array, or a memory-mapped `.npy` file
+          idx, # row numbers, in any order
+          chunk:int=1<<20 # rows mapped at a time
+         ) -> np.ndarray:
+    "Rows `idx` of `a`, reading a memory-mapped file one chunk of rows at a time"
+    idx = np.asarray(idx, np.int64)
+    if not isinstance(a, np.memmap): return np.asarray(a[idx])
+    o = np.argsort(idx, kind='stable')
+    s, out = idx[o], np.empty((len(idx),) + a.shape[1:], a.dtype)
+    for c in np.unique(s//chunk):
+        lo, hi = np.searchsorted(s, [c*chunk, (c + 1)*chunk])
+        out[o[lo:hi]] = _rows(a, c*chunk, (c + 1)*chunk)[s[lo:hi] - c*chunk]
+    return out
+
 # %% ../nbs/04_copy_check.ipynb #c1964506
+def _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs):
+    "Write `kp.npy`, `desc.npy`, `off.npy` and `keys.json` for `keys`, reusing the old files' rows; number extracted"
+    names = json.loads((cache/'keys.json').read_text()) if (cache/'keys.json').exists() else []
+    pos, n_new, counts = {k: i for i, k in enumerate(names)}, 0, []
+    ooff = np.load(cache/'off.npy') if names else None
+    with open(cache/'kp.tmp', 'wb') as fk, open(cache/'desc.tmp', 'wb') as fd:
+        fk.write(_npy_header(np.float32, (0, 5)))
+        fd.write(_npy_header(np.uint8, (0, 128)))
+        steps = range(0, len(keys), chunk)
+        for s in progress_bar(steps, leave=False) if progress and len(keys) - len(pos) > 50 else steps:
+            idx = range(s, min(s + chunk, len(keys)))
+            todo = [i for i in idx if keys[i] not in pos]
+            new = iter(parallel(sift_features, [paths[i] for i in todo], n_workers=n_workers, chunksize=16, **kwargs))
+            old = {k: np.load(cache/f'{k}.npy', mmap_mode='r') for k in ('kp', 'desc')} if names else {}
+            for i in idx:
+                j = pos.get(keys[i])
+                k, d = next(new) if j is None else (np.array(old[x][ooff[j]:ooff[j+1]]) for x in ('kp', 'desc'))
+                fk.write(np.float32(k).tobytes())
+                fd.write(np.uint8(d).tobytes())
+                counts.append(len(k))
+            del old   # unmaps the old files: memory holds one chunk of images at a time
+            n_new += len(todo)
+        for f, dt, w in ((fk, np.float32, 5), (fd, np.uint8, 128)):
+            f.seek(0)
+            f.write(_npy_header(dt, (sum(counts), w)))
+    for k in ('kp', 'desc'): os.replace(cache/f'{k}.tmp', cache/f'{k}.npy')
+    np.save(cache/'off.npy', np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    (cache/'keys.json').write_text(json.dumps(keys))
+    return n_new
+
 def feature_cache(paths:list, # image files
                   cache, # folder for the cached arrays
                   n_workers:int=2, # processes
                   progress:bool=True, # show a progress bar
+                  chunk:int=1000, # images extracted and written at a time (bounds the memory)
                   **kwargs # passed to `sift_features`
                  ) -> dict:
-    "`kp`, `desc` (all features, concatenated), `off` (image i owns rows off[i]:off[i+1]), `computed` (extracted now)"
+    "`kp`, `desc` (all features, memory-mapped from `cache`), `off` (image i owns rows off[i]:off[i+1]), `computed`"
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
     keys = [f'{Path(p).resolve()}|{(s := Path(p).stat()).st_size}|{s.st_mtime_ns}|{kwargs}' for p in paths]
-    old = {}
-    if (cache/'keys.json').exists():
-        kp, de, off = (np.load(cache/f'{k}.npy') for k in ('kp', 'desc', 'off'))
-        names = json.loads((cache/'keys.json').read_text())
-        old = {k: (kp[off[i]:off[i+1]], de[off[i]:off[i+1]]) for i, k in enumerate(names)}
-    todo = [i for i, k in enumerate(keys) if k not in old]
-    with _threads():
-        new = parallel(sift_features, [paths[i] for i in todo], n_workers=n_workers, chunksize=16,
-                       progress=progress and len(todo) > 50, **kwargs)
-    feats = [old.get(k) for k in keys]
-    for i, f in zip(todo, new): feats[i] = f
-    r = dict(kp=np.concatenate([f[0] for f in feats]), desc=np.concatenate([f[1] for f in feats]),
-             off=np.concatenate([[0], np.cumsum([len(f[0]) for f in feats])]), computed=len(todo))
-    if todo or len(old) != len(keys):
-        for k in ('kp', 'desc', 'off'): np.save(cache/f'{k}.npy', r[k])
-        (cache/'keys.json').write_text(json.dumps(keys))
-    return r
+    same = (cache/'keys.json').exists() and json.loads((cache/'keys.json').read_text()) == keys
+    with _threads(): n = 0 if same else _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs)
+    off = np.load(cache/'off.npy')
+    mm = {k: np.load(cache/f'{k}.npy', mmap_mode='r' if off[-1] else None) for k in ('kp', 'desc')}  # none: no map
+    return dict(**mm, off=off, computed=n)
 
 # %% ../nbs/04_copy_check.ipynb #b1fa28d9
-def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images
+def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images (an array or a memory-mapped file)
                 seed:int=0, # sampling seed of the training descriptors
                 n_threads:int=1, # faiss threads for adding the descriptors
                 n_train:int=60000, # descriptors sampled to train PCA and the codebooks (at least 39 per list)
-                add_batch:int=200000 # descriptors added per batch (bounds the memory)
+                add_batch:int=200000, # descriptors added per batch (bounds the memory)
+                shard:int=2_000_000, # descriptors per index part (bounds the memory: a part holds about 140 bytes each)
+                folder=None # if given, the index is saved there in parts, read back one at a time when searched
                ):
-    "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) inverted lists, 4-bit PQ codes re-ranked with 8-bit ones"
+    "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) lists, 4-bit PQ re-ranked with 8-bit codes (or its parts)"
     faiss, n = _faiss(), len(desc)
     nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
     nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))   # faiss wants 39 training points per list
@@ -239,33 +297,61 @@ def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images
     faiss.extract_index_ivf(ix).cp.niter = 10
     ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
     sample = np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False)
-    with _threads(1): ix.train(rootsift(desc[sample]))
-    with _threads(n_threads if n > add_batch else 1):
-        for i in range(0, n, add_batch): ix.add(rootsift(desc[i:i+add_batch]))
-    return ix
+    with _threads(1): ix.train(rootsift(_take(desc, sample)))
+    parts = []
+    for s in range(0, n, shard):
+        part = faiss.clone_index(ix) if n > shard else ix
+        end = min(s + shard, n)
+        with _threads(n_threads if n > add_batch else 1):
+            for i in range(s, end, add_batch): part.add(rootsift(_rows(desc, i, min(i + add_batch, end))))
+        if n <= shard and not folder: return ix
+        folder = Path(folder or tempfile.mkdtemp())
+        folder.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(part, str(folder/f'part{len(parts):04d}.faiss'))
+        parts.append(folder/f'part{len(parts):04d}.faiss')
+        del part
+    return parts
 
 # %% ../nbs/04_copy_check.ipynb #b8c2d161
-def query_matches(ix, # index from `build_index`
+def _search(ix, x, k, nprobe, n_threads, batch=4096):
+    "`(distances, ids)` of the `k` nearest neighbours of SIFT descriptors `x` (as RootSIFT) in an index or its parts"
+    faiss, D, I, base = _faiss(), None, None, 0
+    for part in ix if isinstance(ix, list) else [ix]:
+        p = faiss.read_index(str(part)) if isinstance(part, (str, Path)) else part
+        faiss.extract_index_ivf(p).nprobe = nprobe
+        with _threads(n_threads if len(x) > 50000 else 1):   # in batches: faiss's lookup tables grow with the batch
+            r = [p.search(rootsift(x[j:j+batch]), k) for j in range(0, max(len(x), 1), batch)]
+        d, i = np.concatenate([o[0] for o in r]), np.concatenate([o[1] for o in r])
+        i, base = np.where(i >= 0, i + base, -1), base + p.ntotal
+        del p
+        if D is None: D, I = d, i
+        else:
+            D, I = np.hstack([D, d]), np.hstack([I, i])
+            o = np.argsort(D, 1, kind='stable')[:, :k]
+            D, I = np.take_along_axis(D, o, 1), np.take_along_axis(I, o, 1)
+    return D, I
+
+def query_matches(ix, # index from `build_index` (or the files of its parts)
                   desc:np.ndarray, # all descriptors, in the index's order
                   off:np.ndarray, # image i owns descriptors off[i]:off[i+1]
-                  imgs, # query images (ids)
+                  imgs, # query images (ids, consecutive)
                   n_query:int=400, # strongest keypoints of each query image used
                   k:int=20, # neighbours per query descriptor
                   nprobe:int=8, # inverted lists searched per query
                   n_threads:int=1 # faiss threads (used for large blocks only)
                  ) -> pd.DataFrame:
     "Tentative matches `q` (query image), `o` (other image), `kq`, `ko` (global keypoint ids), `mirrored`"
-    _faiss().extract_index_ivf(ix).nprobe = nprobe
-    owner = np.repeat(np.arange(len(off) - 1), np.diff(off))
-    kq = np.concatenate([np.arange(off[i], min(off[i+1], off[i] + n_query)) for i in imgs])
-    res = []
+    owner = lambda x: np.searchsorted(off, x, 'right') - 1
+    imgs = np.asarray(imgs)
+    kq = np.concatenate([np.arange(off[i], min(off[i+1], off[i] + n_query)) for i in imgs] + [np.zeros(0, int)])
+    d = _rows(desc, off[imgs.min()], off[imgs.max() + 1])[kq - off[imgs.min()]]
+    nn, res = _search(ix, np.vstack([d, d[:, MIRROR]]), k, nprobe, n_threads)[1], []   # one pass over the parts
     for m in (False, True):
-        with _threads(n_threads if len(kq) > 50000 else 1):
-            ko = ix.search(rootsift(desc[kq][:, MIRROR] if m else desc[kq]), k)[1].ravel()
+        ko = (nn[len(kq):] if m else nn[:len(kq)]).ravel()
         q = np.repeat(kq, k)
-        ok = (ko >= 0) & (owner[np.maximum(ko, 0)] != owner[q])
-        d = pd.DataFrame({'q': owner[q[ok]], 'o': owner[ko[ok]], 'kq': q[ok], 'ko': ko[ok], 'mirrored': m})
-        res.append(d.drop_duplicates(['kq', 'o']))   # neighbours come nearest first: keep the nearest per other image
+        ok = (ko >= 0) & (owner(np.maximum(ko, 0)) != owner(q))
+        t = pd.DataFrame({'q': owner(q[ok]), 'o': owner(ko[ok]), 'kq': q[ok], 'ko': ko[ok], 'mirrored': m})
+        res.append(t.drop_duplicates(['kq', 'o']))   # neighbours come nearest first: keep the nearest per other image
     return pd.concat(res, ignore_index=True)
 
 # %% ../nbs/04_copy_check.ipynb #4d1c559b
@@ -293,35 +379,55 @@ def wgc_votes(m:pd.DataFrame, # tentative matches from `query_matches`
 # %% ../nbs/04_copy_check.ipynb #b0a76573
 _AGG = dict(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))   # one row per pair
 
-def retrieve(ix, # index from `build_index`
+def _oriented(m):
+    "Tentative matches `(q, o, kq, ko, mirrored)` as `(a, b, ka, kb, mirrored)` with a < b"
+    sw = (m.q > m.o).values
+    return pd.DataFrame({'a': np.where(sw, m.o, m.q), 'b': np.where(sw, m.q, m.o), 'ka': np.where(sw, m.ko, m.kq),
+                         'kb': np.where(sw, m.kq, m.ko), 'mirrored': m.mirrored.values})
+
+def retrieve(ix, # index from `build_index` (or the files of its parts)
              f:dict, # features from `feature_cache`
              labels:np.ndarray, # class per image; `None` for images not to be used as negatives (the controls)
              top:int=20, # partners kept per image
              min_votes:int=3, # votes a partner needs
-             block:int=1000, # query images per block
+             block:int=100, # query images per block (bounds the memory)
              progress:bool=True, # show a progress bar
+             folder=None, # if given, the matches go to files there, `bucket` images a (the smaller id) per file
+             bucket:int=2000, # images per bucket of matches
              **kwargs # passed to `query_matches`
             ) -> tuple:
-    "Candidate pairs `(a, b, votes, cand, neg)` and their tentative matches `(a, b, ka, kb, mirrored)`"
+    "Candidate pairs `(a, b, votes, cand, neg)` and their tentative matches `(a, b, ka, kb, mirrored)` (or `folder`)"
     n, pairs, matches = len(f['off']) - 1, [], []
     lab = pd.Series(labels).astype(object).values
+    if folder: Path(folder).mkdir(parents=True, exist_ok=True)
     for s in progress_bar(range(0, n, block), leave=False) if progress else range(0, n, block):
         m = query_matches(ix, f['desc'], f['off'], range(s, min(s + block, n)), **kwargs)
-        v = wgc_votes(m, f['kp']).sort_values(['q', 'votes'], ascending=[True, False])
+        ids = np.unique(np.r_[m.kq.values, m.ko.values])   # the keypoints needed, read from the file
+        kp = _take(f['kp'], ids)
+        v = wgc_votes(m.assign(kq=np.searchsorted(ids, m.kq), ko=np.searchsorted(ids, m.ko)), kp)
+        v = v.sort_values(['q', 'votes'], ascending=[True, False])
         c = v[v.votes >= min_votes].groupby('q').head(top).assign(cand=True, neg=False)
         other = pd.notna(lab[v.q]) & pd.notna(lab[v.o]) & (lab[v.q] != lab[v.o])
         o = v[other].groupby('q').head(1).assign(cand=False, neg=True)
         keep = pd.concat([c, o]).groupby(['q', 'o'], as_index=False).agg(**_AGG)
         pairs.append(keep)
-        matches.append(m.merge(keep[['q', 'o']]))
-    p, m = pd.concat(pairs), pd.concat(matches)
+        mk = _oriented(m.merge(keep[['q', 'o']]))
+        if not folder: matches.append(mk)
+        for j, g in mk.groupby(mk.a.values//bucket) if folder else []:
+            np.save(Path(folder)/f'{j:06d}-{s:09d}.npy', g.values.astype(np.int64))
+    p = pd.concat(pairs)
     sw = p.q > p.o   # each pair once, as a < b
     p = pd.DataFrame({'a': np.where(sw, p.o, p.q), 'b': np.where(sw, p.q, p.o), 'votes': p.votes, 'cand': p.cand,
                       'neg': p.neg}).groupby(['a', 'b'], as_index=False).agg(**_AGG)
-    sw = (m.q > m.o).values
-    m = pd.DataFrame({'a': np.where(sw, m.o, m.q), 'b': np.where(sw, m.q, m.o), 'ka': np.where(sw, m.ko, m.kq),
-                      'kb': np.where(sw, m.kq, m.ko), 'mirrored': m.mirrored.values})
-    return p, m.drop_duplicates(['ka', 'kb', 'mirrored'])
+    return p, Path(folder) if folder else pd.concat(matches).drop_duplicates(['ka', 'kb', 'mirrored'])
+
+def _buckets(folder):
+    "The tentative matches saved by `retrieve` in `folder`, one bucket (a DataFrame) at a time"
+    files = sorted(Path(folder).glob('*.npy'))
+    for j in sorted({f.name.split('-')[0] for f in files}):
+        m = np.concatenate([np.load(f) for f in files if f.name.startswith(j + '-')])
+        yield pd.DataFrame({'a': m[:, 0], 'b': m[:, 1], 'ka': m[:, 2], 'kb': m[:, 3], 'mirrored': m[:, 4].astype(bool)
+                            }).drop_duplicates(['ka', 'kb', 'mirrored'])
 
 # %% ../nbs/04_copy_check.ipynb #6cfd48f1
 def _verify_chunk(items, paths, max_size=256, **kwargs):
@@ -332,8 +438,20 @@ def _verify_chunk(items, paths, max_size=256, **kwargs):
         return ims[i]
     return [verify_matches(pa, pb, mir, g(a), g(b), **kwargs) for a, b, pa, pb, mir in items]
 
+def _verify_bucket(pairs, matches, kp, paths, n_workers, progress, chunk, **kwargs):
+    "Verification results `(a, b, inliers, score...)` of the pairs among `matches`"
+    m = matches.merge(pairs[['a', 'b']]).sort_values(['a', 'b'], kind='stable')
+    key = m.a.values.astype(np.int64)*len(paths) + m.b.values
+    u, st = np.unique(key, return_index=True)
+    en = np.r_[st[1:], len(key)]
+    P, mir = np.stack([_take(kp, m.ka.values)[:, :2], _take(kp, m.kb.values)[:, :2]], 1), m.mirrored.values
+    items = [(int(x//len(paths)), int(x % len(paths)), P[s:e, 0], P[s:e, 1], mir[s:e]) for x, s, e in zip(u, st, en)]
+    res = parallel(_verify_chunk, [items[i:i+chunk] for i in range(0, len(items), chunk)], paths=paths,
+                   n_workers=n_workers, progress=progress and len(items) > chunk, **kwargs)
+    return pd.DataFrame([o for c in res for o in c]).assign(a=u//len(paths), b=u % len(paths))
+
 def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retrieve`
-                      matches:pd.DataFrame, # their tentative matches, from `retrieve`
+                      matches, # their tentative matches, from `retrieve` (a DataFrame or a folder of buckets)
                       kp:np.ndarray, # all keypoints
                       paths:list, # image files, by image id
                       n_workers:int=2, # processes
@@ -342,17 +460,11 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
-    m = matches.merge(pairs[['a', 'b']]).sort_values(['a', 'b'], kind='stable')
-    key = m.a.values.astype(np.int64)*len(paths) + m.b.values
-    u, st = np.unique(key, return_index=True)
-    en = np.r_[st[1:], len(key)]
-    P, mir = np.stack([kp[m.ka.values, :2], kp[m.kb.values, :2]], 1), m.mirrored.values
-    items = [(int(x//len(paths)), int(x % len(paths)), P[s:e, 0], P[s:e, 1], mir[s:e]) for x, s, e in zip(u, st, en)]
+    paths = [str(p) for p in paths]
     with _threads():
-        res = parallel(_verify_chunk, [items[i:i+chunk] for i in range(0, len(items), chunk)],
-                       paths=[str(p) for p in paths], n_workers=n_workers, progress=progress and len(items) > chunk,
-                       **kwargs)
-    r = pd.DataFrame([o for c in res for o in c]).assign(a=u//len(paths), b=u % len(paths))
+        r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, **kwargs)
+             for m in (_buckets(matches) if isinstance(matches, (str, Path)) else [matches])]
+    r = pd.concat(r) if r else pd.DataFrame(columns=['a', 'b'])
     unverified = {'inliers': 0, 'score': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False}
     return pairs.merge(r, on=['a', 'b'], how='left').fillna(unverified)
 
@@ -432,6 +544,16 @@ def _report(v, files, src, T):
     cp = cp.assign(**{k: r[k].values for k in cols})
     return thr, ctl, cp.sort_values(['copy', 'score'], ascending=False).reset_index(drop=True)
 
+# %% ../nbs/04_copy_check.ipynb #842e4cb4
+def _flat(off, files, src, out, min_kp=5):
+    "Images and control copies with fewer than `min_kp` keypoints (too little texture to check), written to `out`"
+    n, nk = len(files), np.diff(off)
+    rel = np.r_[files.rel.values, [f'controls/{i:04d}.jpeg' for i in range(len(src))]]
+    bad = np.where(nk < min_kp)[0]
+    d = pd.DataFrame({'rel': rel[bad], 'keypoints': nk[bad], 'control': bad >= n})
+    d.to_csv(Path(out)/'too_little_texture.csv', index=False)
+    return d
+
 # %% ../nbs/04_copy_check.ipynb #e2007a51
 METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
           'RANSAC affine + band-pass NCC; threshold from controls')   # recorded with every check
@@ -450,20 +572,22 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
     files = files[files.error.isna()].reset_index(drop=True) if 'error' in files else files.reset_index(drop=True)
     def lap(k): T[k] = round(time.time() - t0 - sum(T.values()), 1)
 
-    cpaths, src, prm = _controls(img_root, files, out, n_controls, seed, max_size)
-    lap('controls')
-    paths = [img_root/r for r in files.rel] + cpaths
-    f = feature_cache(paths, out/'copy_features', n_workers, progress, max_size=max_size)
-    lap('features')
-    ix = build_index(f['desc'], seed, n_threads=max(1, n_workers))
-    lap('index')
-    labels = np.r_[files.label.values, [None]*len(cpaths)].astype(object)   # the controls are never negatives
-    cand, mt = retrieve(ix, f, labels, progress=progress, n_threads=max(1, n_workers))
-    lap('retrieval')
-    del ix
-    v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size)
-    lap('verification')
-    thr, ctl, cp = _report(v, files, src, T)
+    with PeakMemory() as mem, tempfile.TemporaryDirectory(dir=out, prefix='copy_work') as work:
+        cpaths, src, prm = _controls(img_root, files, out, n_controls, seed, max_size)
+        lap('controls')
+        paths = [img_root/r for r in files.rel] + cpaths
+        f = feature_cache(paths, out/'copy_features', n_workers, progress, max_size=max_size)
+        lap('features')
+        ix = build_index(f['desc'], seed, n_threads=max(1, n_workers), folder=Path(work)/'index')
+        lap('index')
+        labels = np.r_[files.label.values, [None]*len(cpaths)].astype(object)   # the controls are never negatives
+        cand, mt = retrieve(ix, f, labels, progress=progress, n_threads=max(1, n_workers), folder=Path(work)/'matches')
+        lap('retrieval')
+        del ix
+        v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size)
+        lap('verification')
+        thr, ctl, cp = _report(v, files, src, T)
+        flat = _flat(f['off'], files, src, out)
     g = copy_groups(cp, files)
     cp.to_csv(out/'copies.csv', index=False)
     g.to_csv(out/'groups.csv', index=False)
@@ -474,7 +598,8 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
     c = cp[cp['copy']]
     lap('report')
     T['total'] = round(time.time() - t0, 1)
-    controls = {**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist()}
+    controls = {**ctl, 'control_params': prm, 'control_sources': files.rel.values[src].tolist(),
+                'controls_too_little_texture': flat.rel[flat.control].tolist()}
     (out/'controls.json').write_text(json.dumps(controls, indent=1, default=float))
     return dict(
         images=len(files), test_images=len(te), test_with_train_copy=int(te.group.isin(tr_groups).sum()),
@@ -483,10 +608,10 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
         copy_pairs=len(c), train_test_copy_pairs=int((c.split_a != c.split_b).sum()),
         within_test_copy_pairs=int(((c.split_a == 'test') & (c.split_b == 'test')).sum()),
         within_train_copy_pairs=int(((c.split_a == 'train') & (c.split_b == 'train')).sum()),
-        label_conflicts=int((c.label_a != c.label_b).sum()),
+        label_conflicts=int((c.label_a != c.label_b).sum()), too_little_texture=int((~flat.control).sum()),
         recall=ctl['recall'], false_positive_rate=ctl['false_positive_rate'], threshold=round(thr, 4),
         n_controls=ctl['n_positive'], n_negatives=ctl['n_negative'], seconds=T['total'], stage_seconds=T,
-        method=METHOD)
+        peak_mb=round(mem.peak_mb), method=METHOD)
 
 # %% ../nbs/04_copy_check.ipynb #270bafaf
 def plot_copy_pairs(copies:pd.DataFrame, # `copies.csv` of `check_copies`

@@ -60,3 +60,44 @@ def test_errors_stop_training_before_it_starts(odd):
     lines = p.stderr.strip().splitlines()
     assert p.returncode == 2 and len(lines) == 1 and 'differ only in case or spaces' in lines[0] and "class 'rare' has 1 readable train image" in lines[0], p.stderr
     assert not (tmp/'runs'/'odd_errors').exists() or not any((tmp/'runs'/'odd_errors').rglob('history.csv'))   # no epoch ran
+
+TINY = {'one_class': {('train', 'basophil'): 6, ('test', 'basophil'): 3},
+        'two_images': {('train', 'basophil'): 1, ('test', 'basophil'): 1},
+        'single_image_class': {('train', 'basophil'): 6, ('train', 'platelet'): 1, ('test', 'basophil'): 2,
+                               ('test', 'platelet'): 2},
+        'train_only': {('train', 'basophil'): 6, ('train', 'platelet'): 6}}
+
+@pytest.mark.parametrize('case', TINY)
+def test_tiny_datasets_prepare_end_to_end(case, tmp_path, capsys):
+    "Every stage of prepare (verify, quality, cache, copy check, the command's summary) on a tiny dataset: a report, no traceback"
+    from cns_tissue.config import get_settings, dataset_path
+    from cns_tissue.data_prep import prepare
+    from cns_tissue.cli import _show_prepare
+    src = dataset_path('pbc_blood')
+    for (s, c), n in TINY[case].items():
+        (tmp_path/case/s/c).mkdir(parents=True)
+        for f in sorted((src/'train'/c).iterdir())[:n]: shutil.copy(f, tmp_path/case/s/c/f.name)
+    r = prepare(tmp_path/case, settings=get_settings(cache_dir=tmp_path/'cache', sizes='64'), n_workers=0)
+    _show_prepare(r)
+    out = capsys.readouterr().out
+    assert 'copy check:' in out and 'outputs in' in out, out
+    assert {'files.csv', 'quality.csv', 'copies.csv', 'summary.json'} <= {f.name for f in r.out.iterdir()}
+    assert r.summary['images'] == sum(TINY[case].values()) and r.summary['copies'] is not None
+    if case in ('two_images', 'single_image_class'):
+        assert any('1 readable train image' in m for m in r.summary['problems']), r.summary['problems']
+    if case == 'train_only': assert any('no readable test images' in m for m in r.summary['problems']), r.summary['problems']
+
+def test_blank_and_tiny_images_do_not_stop_prepare(tmp_path):
+    "A blank image (no SIFT keypoints), a 1-pixel and a 3-pixel-high image through every stage, copy check included"
+    from PIL import Image
+    from cns_tissue.config import get_settings, sample_dataset
+    from cns_tissue.data_prep import prepare
+    src = sample_dataset('pbc_blood', tmp_path/'d', 4, classes=['basophil', 'platelet'])
+    Image.new('RGB', (360, 363), (200, 190, 210)).save(src/'train'/'basophil'/'blank.png')
+    Image.new('RGB', (1, 1), (200, 100, 150)).save(src/'test'/'platelet'/'one_pixel.png')
+    Image.new('RGB', (300, 3), (20, 10, 15)).save(src/'train'/'platelet'/'strip.png')
+    r = prepare(src, settings=get_settings(cache_dir=tmp_path/'cache', sizes='64'), n_workers=0)
+    q = pd.read_csv(r.out/'quality.csv')
+    found = set(zip(q.rel.str.split('/').str[-1], q.issue))
+    assert {('blank.png', 'blank'), ('one_pixel.png', 'small'), ('strip.png', 'odd_aspect')} <= found, found
+    assert r.summary['images'] == 19 and r.summary['copies'] is not None and r.summary['quality']['blank'] >= 1

@@ -52,3 +52,19 @@ def test_missing_dataset_message(tmp_path):
     ini.write_text(open(get_settings().settings_file).read().replace('data_dir = ../shared/data', f'data_dir = {tmp_path}').replace('dataset = lc25000', 'dataset = hpa'))
     p = subprocess.run(['cns_tissue_prepare', '--settings', str(ini)], capture_output=True, text=True)
     assert p.returncode == 2 and 'put the images in' in p.stderr and 'Traceback' not in p.stderr, p.stderr
+
+def test_large_images_cached_at_reduced_cost(tmp_path):
+    "A 3000 x 2500 JPEG and PNG: cached at exactly each size, one pass for all sizes, and `as_cached` gives the cache's bytes"
+    from cns_tissue.data_prep import as_cached
+    src = tmp_path/'d'; (src/'train'/'a').mkdir(parents=True); (src/'test'/'a').mkdir(parents=True)
+    im = Image.open(sorted((dataset_path('pbc_blood')/'train'/'basophil').iterdir())[0]).resize((3000, 2500))
+    im.save(src/'train'/'a'/'big.jpg', quality=90); im.save(src/'train'/'a'/'big.png', compress_level=1)
+    im.resize((240, 200)).save(src/'test'/'a'/'small.jpg')   # small enough at 256: copied as it is
+    r = prepare(src, settings=get_settings(cache_dir=tmp_path/'cache', sizes='128 256'), copies=False, n_workers=0)
+    assert r.cache_128 == {'written': 3} and r.cache_256 == {'written': 2, 'copied': 1}, (r.cache_128, r.cache_256)
+    for sz in (128, 256):
+        for rel in ('train/a/big.jpg', 'train/a/big.png'):
+            cached = r.out/str(sz)/rel
+            w, h = Image.open(cached).size   # a JPEG's reduced decode rounds its size up: the short side may be 1 px more
+            assert w == sz and abs(h - sz*2500/3000) <= 1, (rel, sz, (w, h))
+            assert as_cached(src/rel, sz) == cached.read_bytes()
