@@ -200,7 +200,7 @@ def record_table(name:str, # what was measured, e.g. 'loader_throughput'
 
 # %% ../nbs/02_records.ipynb #1d4493c5
 RECORDS = ('run.json', 'metrics.json', 'history.csv', 'test_preds.csv', 'valid_preds.csv', 'commands.json',
-           'candidates.csv', 'table.csv')   # what a run folder holds besides weights and checkpoints
+           'candidates.csv', 'table.csv', 'report.html')   # what a run folder holds besides weights and checkpoints
 
 def add_result(run, # a finished run folder
                name:str=None, # folder name under results/DATASET/ (default: the run's own name)
