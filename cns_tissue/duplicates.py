@@ -19,9 +19,9 @@ from .stats import group_split
 
 # %% auto #0
 __all__ = ['MIRROR', 'CONTROL', 'METHOD', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores',
-           'verify_matches', 'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index',
-           'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups',
-           'regroup_split', 'check_copies', 'plot_copy_pairs']
+           'refine_map', 'start_maps', 'shift_ncc', 'search_map', 'verify_matches', 'compare_images', 'random_affine',
+           'random_copy', 'feature_cache', 'build_index', 'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates',
+           'pick_threshold', 'copy_groups', 'regroup_split', 'check_copies', 'plot_copy_pairs']
 
 # %% ../nbs/04_copy_check.ipynb #dacf0c92
 def gray(fn, # image file
@@ -73,9 +73,10 @@ def tentative_matches(fa:tuple, # `(kp, desc)` of image a, as from `sift_feature
 def aligned_scores(ga:np.ndarray, # grayscale image a
                    gb:np.ndarray, # grayscale image b
                    A:np.ndarray, # 2x3 affine map from a's pixel coordinates to b's
-                   band:tuple=(1., 3.) # the band-pass: difference of Gaussian blurs with these sigmas
+                   band:tuple=(1., 3.), # the band-pass: difference of Gaussian blurs with these sigmas
+                   ncc_floor:float=0.9 # blurred correlation that scores 0 (1 scores 1)
                   ) -> dict:
-    "`score` (band-pass correlation), `ncc` (blurred correlation) and `overlap` of images a and b aligned by `A`"
+    "`score`, `bandpass` and `ncc` (blurred) correlations and `overlap` of images a and b aligned by `A`"
     if abs(np.linalg.det(A[:, :2])) < 1: ga, gb, A = gb, ga, cv2.invertAffineTransform(A)   # b is the zoomed one
     s = np.linalg.svd(A[:, :2], compute_uv=False)
     ga, gb = np.float32(ga), np.float32(gb)
@@ -83,41 +84,154 @@ def aligned_scores(ga:np.ndarray, # grayscale image a
     (h, w), f = ga.shape, cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     wb, inside = cv2.warpAffine(gb, A, (w, h), flags=f), cv2.warpAffine(np.ones_like(gb), A, (w, h), flags=f) > 0.99
     m = cv2.erode(inside.astype(np.uint8), np.ones((5, 5))) > 0
-    r = dict(score=0., ncc=0., overlap=float(inside.sum()*np.prod(s)/gb.size))
+    r = dict(score=0., bandpass=0., ncc=0., overlap=float(inside.sum()*np.prod(s)/gb.size))
     if m.sum() < 400: return r
     def corr(x, y):
         x, y = x[m] - x[m].mean(), y[m] - y[m].mean()
         return float((x*y).sum()/(np.sqrt((x*x).sum()*(y*y).sum()) + 1e-6))
     G = lambda x, sd: cv2.GaussianBlur(x, (0, 0), sd)
     r['ncc'] = corr(G(ga, band[0]), G(wb, band[0]))
-    r['score'] = corr(G(ga, band[0]) - G(ga, band[1]), G(wb, band[0]) - G(wb, band[1]))
+    r['bandpass'] = corr(G(ga, band[0]) - G(ga, band[1]), G(wb, band[0]) - G(wb, band[1]))
+    r['score'] = max(r['bandpass'], (r['ncc'] - ncc_floor)/(1 - ncc_floor))
     return r
 
+# %% ../nbs/04_copy_check.ipynb #b1ce06d2
+def _shrunk(g, s):
+    "float32 copy of `g` shrunk by the factor `s` (area averaging)"
+    return np.float32(cv2.resize(g, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else g)
+
+def _scaled(A, s):
+    "The map `A` between images shrunk by the factor `s`"
+    return np.hstack([A[:, :2], A[:, 2:]*s])
+
+def _plausible(A):
+    "No side scaled below 0.2 or over 5-fold, a stretch under 5-fold"
+    sv = np.linalg.svd(A[:, :2], compute_uv=False)
+    return bool(sv[1] > 0.2 and sv[0] < 5 and sv[0]/sv[1] < 5)
+
+def refine_map(ga:np.ndarray, # grayscale image a
+               gb:np.ndarray, # grayscale image b
+               A:np.ndarray, # 2x3 affine map from a's pixel coordinates to b's, roughly right
+               size:int=128, # longest side of the shrunk pair the map is refined on
+               iters:int=50, # ECC iterations at most
+               blur:int=5 # Gaussian kernel ECC smooths both images with (odd)
+              ) -> tuple:
+    "`(correlation, map)`: `A` refined photometrically by ECC (`cv2.findTransformECC`); `(-1, None)` if it fails"
+    s = min(1., size/max(ga.shape))
+    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iters, 1e-4)
+    try: c, W = cv2.findTransformECC(_shrunk(ga, s), _shrunk(gb, s), np.float32(_scaled(A, s)), cv2.MOTION_AFFINE,
+                                     crit, None, blur)
+    except cv2.error: return -1., None   # no convergence: uncorrelated images, or no overlap left
+    W = _scaled(np.float64(W), 1/s)
+    return (float(c), W) if _plausible(W) else (-1., None)
+
+# %% ../nbs/04_copy_check.ipynb #85d054a0
+def start_maps(rotations:int=12, # rotations, evenly spaced over 360 degrees
+               zooms:tuple=(1/1.8, 1/1.4, 1., 1.4, 1.8), # scale factors from a to b
+               stretch:float=1.6 # a stretch also tried along 4 axes at every rotation and zoom
+              ) -> np.ndarray:
+    "Linear parts (n, 2, 2) of the maps a search starts from: both flips x rotations x zooms x stretches"
+    R = lambda t: np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    S = [np.eye(2)] + [R(p) @ np.diag([np.sqrt(stretch), 1/np.sqrt(stretch)]) @ R(-p) for p in np.arange(4)*np.pi/4]
+    return np.array([z*R(2*np.pi*r/rotations) @ s @ np.diag([f, 1.]) for f in (1., -1.)
+                     for r in range(rotations) for z in zooms for s in S])
+
+# %% ../nbs/04_copy_check.ipynb #795cb915
+def shift_ncc(f:np.ndarray, # image (h, w)
+              g:np.ndarray, # images (n, h, w) to slide over it
+              m:np.ndarray, # their masks of valid pixels (n, h, w), 0 or 1
+              min_px:np.ndarray # pixels an overlap needs, per image of `g`
+             ) -> tuple:
+    "Best normalized cross-correlation of each `g` with `f` over all shifts, and that shift `(ncc, dx, dy)`"
+    H, W = 2*f.shape[0], 2*f.shape[1]
+    F, I = lambda x: np.fft.rfft2(x, (H, W)), lambda x: np.fft.irfft2(x, (H, W))
+    Ff, Ff2, F1 = F(f), F(f*f), F(np.ones_like(f))
+    Gm, Gg, Gg2 = np.conj(F(m)), np.conj(F(g*m)), np.conj(F(g*g*m))
+    n = np.round(I(F1*Gm))   # overlap in pixels at each shift
+    sf, sg, k = I(Ff*Gm), I(F1*Gg), np.maximum(n, 1)
+    vf, vg = np.maximum(I(Ff2*Gm) - sf*sf/k, 0), np.maximum(I(F1*Gg2) - sg*sg/k, 0)
+    c = np.where(n >= min_px[:, None, None], (I(Ff*Gg) - sf*sg/k)/(np.sqrt(vf*vg) + 1e-6), -1).reshape(len(g), -1)
+    j = c.argmax(1)
+    dy, dx = j//W, j % W
+    return c[np.arange(len(g)), j], np.where(dx > W//2, dx - W, dx), np.where(dy > H//2, dy - H, dy)
+
+# %% ../nbs/04_copy_check.ipynb #629408b9
+def _coarse_maps(ga, gb, size, top, min_overlap, **kwargs):
+    "The `top` maps from `start_maps`, each with its best shift, by correlation on the pair shrunk to `size`"
+    s = size/max(ga.shape)
+    fa, fb = (cv2.GaussianBlur(_shrunk(g, s), (0, 0), 1.) for g in (ga, gb))
+    (h, w), L = fa.shape, start_maps(**kwargs)
+    A = np.concatenate([L, (np.array([fb.shape[1], fb.shape[0]])/2 - L @ np.array([w/2, h/2]))[..., None]], 2)
+    fl = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP   # a centre on b centre, then the best shift
+    G = np.stack([cv2.warpAffine(fb, a, (w, h), flags=fl) for a in A])
+    M = np.float32(np.stack([cv2.warpAffine(np.ones_like(fb), a, (w, h), flags=fl) for a in A]) > 0.99)
+    c, dx, dy = shift_ncc(fa, G*M, M, np.maximum(min_overlap*np.minimum(M.sum((1, 2)), h*w), 20))
+    A[:, :, 2] -= (L @ np.stack([dx, dy], 1)[..., None])[..., 0]
+    return [_scaled(A[i], 1/s) for i in np.argsort(-c)[:top]]
+
+def search_map(ga:np.ndarray, # grayscale image a
+               gb:np.ndarray, # grayscale image b
+               size:int=32, # longest side of the shrunk pair the starting maps are ranked on
+               top:int=12, # best starting maps refined by ECC at the first level
+               keep:int=3, # best of those refined through all levels
+               levels:tuple=((48, 30, 3), (96, 30, 3), (192, 20, 5)), # ECC (size, iterations, blur) per level
+               min_overlap:float=0.4, # shared field a start needs, as a fraction of the smaller image
+               **kwargs # passed to `start_maps`
+              ) -> tuple:
+    "`(correlation, map)` of the best affine map from a to b found without keypoints; `(-1, None)` if none"
+    first = [refine_map(ga, gb, A, *levels[0]) for A in _coarse_maps(ga, gb, size, top, min_overlap, **kwargs)]
+    best = (-1., None)
+    for c, A in sorted(first, key=lambda x: -x[0])[:keep]:
+        for lv in levels[1:] if A is not None else []:
+            c2, A2 = refine_map(ga, gb, A, *lv)
+            if A2 is None: break   # a finer level that fails keeps the coarser map
+            c, A = c2, A2
+        if A is not None and c > best[0]: best = (c, A)
+    return best
+
 # %% ../nbs/04_copy_check.ipynb #f20e74bc
+def _map_result(ga, gb, A, inliers, via):
+    "`aligned_scores` of the map `A`, with its inliers, zoom, stretch, orientation and how it was found"
+    sv = np.linalg.svd(A[:, :2], compute_uv=False)
+    return dict(inliers=inliers, zoom=float(np.sqrt(sv[0]*sv[1])), aniso=float(sv[0]/sv[1]),
+                mirrored=bool(np.linalg.det(A[:, :2]) < 0), via=via, **aligned_scores(ga, gb, A))
+
+def _fitted(pa, pb, mirrored, m):
+    "RANSAC affine map of the matches of orientation `m` (mirrored or not) and its inliers; `(None, 0)` if none"
+    s = mirrored == m
+    if s.sum() < 4: return None, 0
+    A, inl = cv2.estimateAffine2D(pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=4000,
+                                  confidence=0.999)
+    return (None, 0) if A is None or (np.linalg.det(A[:, :2]) < 0) != m else (A, int(inl.sum()))
+
 def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    pb:np.ndarray, # the matching points in image b (n, 2)
                    mirrored:np.ndarray, # per match: found between mirrored descriptors
                    ga:np.ndarray, # grayscale image a
                    gb:np.ndarray, # grayscale image b
                    min_inliers:int=5, # RANSAC inliers needed to score a map
-                   min_overlap:float=0.4 # shared field needed, as a fraction of the smaller image
+                   min_overlap:float=0.4, # shared field needed, as a fraction of the smaller image
+                   n_kp:tuple=None, # keypoints of a and b: a pair with fewer than `search_kp` on one side is searched
+                   search_kp:int=80, # keypoints below which a weakly matched pair gets `search_map`
+                   search_below:float=0.5, # such a pair scoring below this is searched; a searched map must reach it
                   ) -> dict:
     "Inliers, scores and parameters of the best affine map between two images (`score` 0 if none passes the gates)"
-    best = dict(inliers=0, score=0., ncc=0., overlap=0., zoom=np.nan, aniso=np.nan, mirrored=False)
-    ok = lambda d: d['inliers'] >= min_inliers and d['overlap'] >= min_overlap
+    best = dict(inliers=0, score=0., bandpass=0., ncc=0., overlap=0., zoom=np.nan, aniso=np.nan, mirrored=False, via='')
+    key = lambda d: (d['inliers'] >= min_inliers and d['overlap'] >= min_overlap, d['score'], d['inliers'])
     for m in (False, True):
-        s = mirrored == m
-        if s.sum() < 4: continue
-        A, inl = cv2.estimateAffine2D(pa[s], pb[s], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=4000,
-                                      confidence=0.999)
-        n = 0 if A is None or (np.linalg.det(A[:, :2]) < 0) != m else int(inl.sum())
-        if n < min_inliers and n <= best['inliers']: continue
-        sv = np.linalg.svd(A[:, :2], compute_uv=False)
-        r = dict(inliers=n, zoom=float(np.sqrt(sv[0]*sv[1])), aniso=float(sv[0]/sv[1]), mirrored=m,
-                 score=0., ncc=0., overlap=0.)
-        if n >= min_inliers and sv[1] > 0.2 and sv[0] < 5 and sv[0]/sv[1] < 5: r.update(aligned_scores(ga, gb, A))
-        if (ok(r), r['score'], r['inliers']) > (ok(best), best['score'], best['inliers']): best = r
+        A, n = _fitted(pa, pb, mirrored, m)
+        if n < min_inliers or not _plausible(A):
+            best['inliers'] = max(best['inliers'], n)   # reported, not scored
+            continue
+        r = _map_result(ga, gb, A, n, 'ransac')
+        A2 = refine_map(ga, gb, A)[1]   # the map refined photometrically: the better of the two counts
+        r2 = _map_result(ga, gb, A2, n, 'ecc') if A2 is not None else r
+        best = max(best, r, r2, key=key)
     if best['overlap'] < min_overlap: best['score'] = 0.
+    if n_kp is not None and min(n_kp) < search_kp and best['score'] < search_below:
+        A = search_map(ga, gb, min_overlap=min_overlap)[1]
+        r = _map_result(ga, gb, A, best['inliers'], 'search') if A is not None else best
+        if r['overlap'] >= min_overlap and r['score'] >= search_below: best = r   # a failed search changes nothing
     return best
 
 # %% ../nbs/04_copy_check.ipynb #d762f22c
@@ -125,9 +239,10 @@ def compare_images(a, # image file
                    b, # image file
                    max_size:int=256 # longest side the images are shrunk to
                   ) -> dict:
-    "Whether files `a` and `b` are copies: inliers, `score` (aligned band-pass correlation), overlap, zoom, stretch"
+    "Whether files `a` and `b` are copies: inliers, `score` (aligned correlation), overlap, zoom, stretch, `via`"
     fa, fb = sift_features(a, max_size=max_size), sift_features(b, max_size=max_size)
-    return verify_matches(*tentative_matches(fa, fb), gray(a, max_size), gray(b, max_size))
+    n_kp = (len(fa[0]), len(fb[0]))
+    return verify_matches(*tentative_matches(fa, fb), gray(a, max_size), gray(b, max_size), n_kp=n_kp)
 
 # %% ../nbs/04_copy_check.ipynb #4cdaa111
 CONTROL = dict(rotation=(0, 360), zoom=(1, 2), stretch=(1, 2), flip=0.5, min_overlap=0.5, jpeg=(70, 95),
@@ -430,13 +545,14 @@ def _buckets(folder):
                             }).drop_duplicates(['ka', 'kb', 'mirrored'])
 
 # %% ../nbs/04_copy_check.ipynb #6cfd48f1
-def _verify_chunk(items, paths, max_size=256, **kwargs):
+def _verify_chunk(items, paths, max_size=256, n_kp=None, **kwargs):
     "Verify `(a, b, pa, pb, mirrored)` items, reading each image once per chunk"
     ims = {}
     def g(i):
         if i not in ims: ims[i] = gray(paths[i], max_size)
         return ims[i]
-    return [verify_matches(pa, pb, mir, g(a), g(b), **kwargs) for a, b, pa, pb, mir in items]
+    nk = lambda a, b: None if n_kp is None else (int(n_kp[a]), int(n_kp[b]))
+    return [verify_matches(pa, pb, mir, g(a), g(b), n_kp=nk(a, b), **kwargs) for a, b, pa, pb, mir in items]
 
 def _verify_bucket(pairs, matches, kp, paths, n_workers, progress, chunk, **kwargs):
     "Verification results `(a, b, inliers, score...)` of the pairs among `matches`"
@@ -457,15 +573,16 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       n_workers:int=2, # processes
                       progress:bool=True, # show a progress bar
                       chunk:int=500, # pairs per task
+                      n_kp:np.ndarray=None, # keypoints per image (`np.diff(off)`): low-texture pairs get `search_map`
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
     paths = [str(p) for p in paths]
     with _threads():
-        r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, **kwargs)
+        r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, n_kp=n_kp, **kwargs)
              for m in (_buckets(matches) if isinstance(matches, (str, Path)) else [matches])]
     r = pd.concat(r) if r else pd.DataFrame(columns=['a', 'b'])
-    unverified = {'inliers': 0, 'score': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False}
+    unverified = {'inliers': 0, 'score': 0., 'bandpass': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False, 'via': ''}
     return pairs.merge(r, on=['a', 'b'], how='left').fillna(unverified)
 
 # %% ../nbs/04_copy_check.ipynb #cf310cac
@@ -540,7 +657,7 @@ def _report(v, files, src, T):
     r, f = v[v.cand & (v.b < n) & ((v.score > 0) | (v.inliers >= 5))], files
     cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')})
     cp = cp.rename(columns={'rel_a': 'a', 'rel_b': 'b'})
-    cols = ('votes', 'inliers', 'score', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'copy')
+    cols = ('votes', 'inliers', 'score', 'bandpass', 'ncc', 'overlap', 'zoom', 'aniso', 'mirrored', 'via', 'copy')
     cp = cp.assign(**{k: r[k].values for k in cols})
     return thr, ctl, cp.sort_values(['copy', 'score'], ascending=False).reset_index(drop=True)
 
@@ -556,7 +673,9 @@ def _flat(off, files, src, out, min_kp=5):
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
 METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
-          'RANSAC affine + band-pass NCC; threshold from controls')   # recorded with every check
+          'RANSAC affine, refined by ECC; pairs with an image under 80 kp: ECC search from 600 flip/rotation/zoom/'
+          'stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
+          'threshold from controls')   # recorded with every check
 
 def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. the 256 cache)
                  files:pd.DataFrame, # `verify_dataset` output; rows with an `error` are skipped
@@ -584,7 +703,7 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
         cand, mt = retrieve(ix, f, labels, progress=progress, n_threads=max(1, n_workers), folder=Path(work)/'matches')
         lap('retrieval')
         del ix
-        v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, max_size=max_size)
+        v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, n_kp=np.diff(f['off']), max_size=max_size)
         lap('verification')
         thr, ctl, cp = _report(v, files, src, T)
         flat = _flat(f['off'], files, src, out)
