@@ -545,23 +545,31 @@ def _buckets(folder):
                             }).drop_duplicates(['ka', 'kb', 'mirrored'])
 
 # %% ../nbs/04_copy_check.ipynb #6cfd48f1
-def _verify_chunk(items, paths, max_size=256, n_kp=None, **kwargs):
-    "Verify `(a, b, pa, pb, mirrored)` items, reading each image once per chunk"
+def _verify_chunk(items, paths, max_size=256, **kwargs):
+    "Verify `(a, b, pa, pb, mirrored, n_kp)` items, reading each image once per chunk"
     ims = {}
     def g(i):
         if i not in ims: ims[i] = gray(paths[i], max_size)
         return ims[i]
-    nk = lambda a, b: None if n_kp is None else (int(n_kp[a]), int(n_kp[b]))
-    return [verify_matches(pa, pb, mir, g(a), g(b), n_kp=nk(a, b), **kwargs) for a, b, pa, pb, mir in items]
+    return [verify_matches(pa, pb, mir, g(a), g(b), n_kp=nk, **kwargs) for a, b, pa, pb, mir, nk in items]
 
-def _verify_bucket(pairs, matches, kp, paths, n_workers, progress, chunk, **kwargs):
+def _searchable(pairs, n_kp, search_kp, top):
+    "Keys `(a, b)` of the pairs that may be searched: the `top` candidates with most votes of each low-texture image"
+    if n_kp is None or not len(pairs): return set()
+    s = pd.concat([pairs[['a', 'b', 'votes']].assign(i=pairs[c].values) for c in ('a', 'b')])
+    s = s[n_kp[s.i.values] < search_kp].sort_values('votes', ascending=False, kind='stable').groupby('i').head(top)
+    return set(zip(s.a.tolist(), s.b.tolist()))
+
+def _verify_bucket(pairs, matches, kp, paths, n_workers, progress, chunk, n_kp=None, search=(), **kwargs):
     "Verification results `(a, b, inliers, score...)` of the pairs among `matches`"
     m = matches.merge(pairs[['a', 'b']]).sort_values(['a', 'b'], kind='stable')
     key = m.a.values.astype(np.int64)*len(paths) + m.b.values
     u, st = np.unique(key, return_index=True)
     en = np.r_[st[1:], len(key)]
     P, mir = np.stack([_take(kp, m.ka.values)[:, :2], _take(kp, m.kb.values)[:, :2]], 1), m.mirrored.values
-    items = [(int(x//len(paths)), int(x % len(paths)), P[s:e, 0], P[s:e, 1], mir[s:e]) for x, s, e in zip(u, st, en)]
+    ab = [(int(x//len(paths)), int(x % len(paths))) for x in u]
+    nk = [(int(n_kp[a]), int(n_kp[b])) if (a, b) in search else None for a, b in ab]   # None: never searched
+    items = [(a, b, P[s:e, 0], P[s:e, 1], mir[s:e], k) for (a, b), k, s, e in zip(ab, nk, st, en)]
     res = parallel(_verify_chunk, [items[i:i+chunk] for i in range(0, len(items), chunk)], paths=paths,
                    n_workers=n_workers, progress=progress and len(items) > chunk, **kwargs)
     return pd.DataFrame([o for c in res for o in c]).assign(a=u//len(paths), b=u % len(paths))
@@ -574,12 +582,14 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       progress:bool=True, # show a progress bar
                       chunk:int=500, # pairs per task
                       n_kp:np.ndarray=None, # keypoints per image (`np.diff(off)`): low-texture pairs get `search_map`
+                      search_top:int=2, # candidates searched per low-texture image, most votes first (a search is slow)
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
     paths = [str(p) for p in paths]
+    search = _searchable(pairs, n_kp, kwargs.get('search_kp', 80), search_top)
     with _threads():
-        r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, n_kp=n_kp, **kwargs)
+        r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, n_kp=n_kp, search=search, **kwargs)
              for m in (_buckets(matches) if isinstance(matches, (str, Path)) else [matches])]
     r = pd.concat(r) if r else pd.DataFrame(columns=['a', 'b'])
     unverified = {'inliers': 0, 'score': 0., 'bandpass': 0., 'ncc': 0., 'overlap': 0., 'mirrored': False, 'via': ''}
@@ -673,8 +683,8 @@ def _flat(off, files, src, out, min_kp=5):
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
 METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
-          'RANSAC affine, refined by ECC; pairs with an image under 80 kp: ECC search from 600 flip/rotation/zoom/'
-          'stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
+          'RANSAC affine, refined by ECC; an image under 80 kp: its 2 best candidates get an ECC search from 600 '
+          'flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
           'threshold from controls')   # recorded with every check
 
 def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. the 256 cache)
