@@ -1,0 +1,71 @@
+"""Which codes should the copy check's nearest-neighbour index hold? Replays the retrieval of a prepared dataset's
+positive controls (each control copy and its source image query the index, as `check_copies` queries it) with several
+faiss indexes built from the same cached features, and records for each: bytes per descriptor, build time, query time
+per image, and the share of control pairs that retrieval makes candidates (`retrieved`: verification can only confirm
+those). The default (`build_index`: 4-bit codes re-ranked with 8-bit codes of the whole descriptor) was kept on
+these figures: smaller codes alone would let one part hold many more descriptors, but retrieve fewer controls. Each index is built from two training samples (seeds): k-means and codebooks vary with the sample, and so
+does the share, by a control or two. Writes runs/bench/DATE-TIME-index_codes/ and results/bench/index_codes/.
+Usage (after `cns_tissue_prepare lc25000` and `cns_tissue_prepare pbc_blood`, from the repository root):
+    python experiments/index_codes.py lc25000 pbc_blood        # about 20 minutes (one core)
+"""
+import os
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import sys, time
+from pathlib import Path
+import numpy as np, pandas as pd
+from cns_tissue.config import cache_path
+from cns_tissue.duplicates import _faiss, _take, query_matches, rootsift, wgc_votes
+from cns_tissue.records import add_result, read_json, record_table
+
+FACTORIES = {'PQ16x4 + 8-bit re-rank (128 d)': 'PCAR32,IVF{},PQ16x4fsr,Refine(SQ8)',
+             'PQ16x4': 'PCAR32,IVF{},PQ16x4fsr', 'PQ32x4': 'PCAR32,IVF{},PQ32x4fsr'}
+
+def controls(ds):
+    "Features, and the (source, control) image ids of a prepared dataset's positive control"
+    out = cache_path(ds)
+    c, files = read_json(out/'controls.json'), pd.read_csv(out/'files.csv')
+    files = files[files.error.isna()].reset_index(drop=True) if 'error' in files else files
+    f = {k: np.load(out/'copy_features'/f'{k}.npy', mmap_mode='r') for k in ('kp', 'desc')}
+    f['off'] = np.load(out/'copy_features'/'off.npy')
+    src = pd.Series(np.arange(len(files)), index=files.rel)[c['control_sources']].values
+    return f, src, len(files) + np.arange(len(src))
+
+def index(desc, factory, seed=0, n_train=60000):
+    "The index `build_index` would build with `factory` (one part), and its build time"
+    faiss, n, t = _faiss(), len(desc), time.time()
+    nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
+    nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))
+    ix = faiss.index_factory(128, factory.format(nlist))
+    faiss.extract_index_ivf(ix).cp.niter = 10
+    if 'Refine' in factory: ix.k_factor = 2
+    ix.train(rootsift(_take(desc, np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False))))
+    for i in range(0, n, 200000): ix.add(rootsift(np.asarray(desc[i:i+200000])))
+    return ix, time.time() - t
+
+def retrieved(ix, f, src, ctl, top=20, min_votes=3):
+    "Share of (source, control) pairs among the candidates, and the query seconds per image"
+    qs, cand, t = np.sort(np.r_[src, ctl]), [], time.time()
+    for run in np.split(qs, np.where(np.diff(qs) != 1)[0] + 1):   # query_matches takes consecutive ids
+        for s in range(0, len(run), 50):
+            m = query_matches(ix, f['desc'], f['off'], run[s:s+50])
+            ids = np.unique(np.r_[m.kq.values, m.ko.values])
+            v = wgc_votes(m.assign(kq=np.searchsorted(ids, m.kq), ko=np.searchsorted(ids, m.ko)), _take(f['kp'], ids))
+            cand.append(v[v.votes >= min_votes].sort_values(['q', 'votes'], ascending=[True, False]).groupby('q').head(top))
+    secs, c = time.time() - t, pd.concat(cand)
+    pairs = set(zip(c.q, c.o))
+    return np.mean([(a, b) in pairs or (b, a) in pairs for a, b in zip(src, ctl)]), secs/len(qs)
+
+rows, SEEDS = [], (0, 1)
+for ds in sys.argv[1:] or ['lc25000', 'pbc_blood']:
+    f, src, ctl = controls(ds)
+    for (name, fac), seed in [(o, s) for o in FACTORIES.items() for s in SEEDS]:
+        ix, build = index(f['desc'], fac, seed)
+        share, per_image = retrieved(ix, f, src, ctl)
+        rows.append(dict(dataset=ds, codes=name, seed=seed, factory=fac.format('N'), descriptors=len(f['desc']),
+                         bytes_per_descriptor=round(len(_faiss().serialize_index(ix))/len(f['desc']), 1),
+                         build_s=round(build, 1), query_ms_per_image=round(1000*per_image, 1), controls=len(src),
+                         retrieved=round(float(share), 3)))
+        print(rows[-1], flush=True)
+        del ix
+run = record_table('index_codes', pd.DataFrame(rows), dict(datasets=sys.argv[1:], factories=FACTORIES, seeds=SEEDS, threads=1))
+print('recorded in', run, '->', add_result(run, 'index_codes', Path('results')))
