@@ -44,11 +44,23 @@ WRONG_TRAIN = [(['--dataset', '{tmp}/missing'], 'not found'), (['--schedule', '1
                (['--bs', '0'], 'bs must be'), (['--arch', 'resnet_9000'], 'unknown arch')]
 
 @pytest.mark.parametrize('args,msg', WRONG_TRAIN, ids=lambda a: ' '.join(a) if isinstance(a, list) else '')
-def test_wrong_train_command(small_cache, tmp_path, args, msg):
-    p = run('cns_tissue_train', '--dataset', small_cache[1], *[a.format(tmp=tmp_path) for a in args], '--out', tmp_path/'r', ok=False, timeout=120)
-    assert p.returncode == 2 and 'Traceback' not in p.stderr, p.stderr
+def test_wrong_train_command(small_cache, tmp_path, args, msg, capsys):
+    "In this process (the command's parser and checks, without a new interpreter each); one case runs the real command"
+    from cns_tissue.cli import run_cli
+    from cns_tissue.training import train
+    argv = ['--dataset', str(small_cache[1]), *[a.format(tmp=tmp_path) for a in args], '--out', str(tmp_path/'r')]
+    with pytest.raises(SystemExit) as e: run_cli(train, 'cns_tissue_train', argv=argv)
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert e.value.code == 2 and len(lines) == 1, err
+    assert lines[0].startswith('cns_tissue_train: error: ') and msg in lines[0], err
+
+def test_wrong_train_command_console(small_cache, tmp_path):
+    "The installed command: exit 2, one line, no traceback"
+    p = run('cns_tissue_train', '--dataset', small_cache[1], '--crop', '1.5', '--out', tmp_path/'r', ok=False, timeout=120)
     lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith('cns_tissue_train: error: ') and msg in lines[0], p.stderr
+    assert p.returncode == 2 and 'Traceback' not in p.stderr and len(lines) == 1, p.stderr
+    assert lines[0].startswith('cns_tissue_train: error: ') and 'crop must be' in lines[0], p.stderr
 
 def test_wrong_model_folders(trained, tmp_path):
     data, cache, out, _ = trained
