@@ -18,7 +18,7 @@ from .records import PeakMemory
 from .stats import group_split
 
 # %% auto #0
-__all__ = ['MIRROR', 'CONTROL', 'METHOD', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores',
+__all__ = ['MIRROR', 'SEARCH_KP', 'CONTROL', 'METHOD', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores',
            'refine_map', 'start_maps', 'shift_ncc', 'search_map', 'verify_matches', 'compare_images', 'random_affine',
            'random_copy', 'feature_cache', 'build_index', 'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates',
            'pick_threshold', 'copy_groups', 'regroup_split', 'check_copies', 'plot_copy_pairs']
@@ -204,6 +204,8 @@ def _fitted(pa, pb, mirrored, m):
                                   confidence=0.999)
     return (None, 0) if A is None or (np.linalg.det(A[:, :2]) < 0) != m else (A, int(inl.sum()))
 
+SEARCH_KP = 80   # an image with fewer keypoints is "low texture": its weakly matched pairs may get `search_map`
+
 def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    pb:np.ndarray, # the matching points in image b (n, 2)
                    mirrored:np.ndarray, # per match: found between mirrored descriptors
@@ -212,7 +214,7 @@ def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    min_inliers:int=5, # RANSAC inliers needed to score a map
                    min_overlap:float=0.4, # shared field needed, as a fraction of the smaller image
                    n_kp:tuple=None, # keypoints of a and b: a pair with fewer than `search_kp` on one side is searched
-                   search_kp:int=80, # keypoints below which a weakly matched pair gets `search_map`
+                   search_kp:int=SEARCH_KP, # keypoints below which a weakly matched pair gets `search_map`
                    search_below:float=0.5, # such a pair scoring below this is searched; a searched map must reach it
                   ) -> dict:
     "Inliers, scores and parameters of the best affine map between two images (`score` 0 if none passes the gates)"
@@ -402,15 +404,16 @@ def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images (an arra
                 n_train:int=60000, # descriptors sampled to train PCA and the codebooks (at least 39 per list)
                 add_batch:int=200000, # descriptors added per batch (bounds the memory)
                 shard:int=2_000_000, # descriptors per index part (bounds the memory: a part holds about 140 bytes each)
+                codes:str='PQ16x4fsr,Refine(SQ8)', # faiss codes after PCA and the lists (`experiments/index_codes.py`)
                 folder=None # if given, the index is saved there in parts, read back one at a time when searched
                ):
     "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) lists, 4-bit PQ re-ranked with 8-bit codes (or its parts)"
     faiss, n = _faiss(), len(desc)
     nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
     nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))   # faiss wants 39 training points per list
-    ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},PQ16x4fsr,Refine(SQ8)')
+    ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},{codes}')
     faiss.extract_index_ivf(ix).cp.niter = 10
-    ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
+    if 'Refine' in codes: ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
     sample = np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False)
     with _threads(1): ix.train(rootsift(_take(desc, sample)))
     parts = []
@@ -587,7 +590,7 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
     paths = [str(p) for p in paths]
-    search = _searchable(pairs, n_kp, kwargs.get('search_kp', 80), search_top)
+    search = _searchable(pairs, n_kp, kwargs.get('search_kp', SEARCH_KP), search_top)
     with _threads():
         r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, n_kp=n_kp, search=search, **kwargs)
              for m in (_buckets(matches) if isinstance(matches, (str, Path)) else [matches])]
@@ -683,8 +686,8 @@ def _flat(off, files, src, out, min_kp=5):
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
 METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
-          'RANSAC affine, refined by ECC; an image under 80 kp: its 2 best candidates get an ECC search from 600 '
-          'flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
+          f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 2 best candidates get an ECC search '
+          'from 600 flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
           'threshold from controls')   # recorded with every check
 
 def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. the 256 cache)

@@ -14,11 +14,10 @@ import sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from cns_tissue.config import cache_path
-from cns_tissue.duplicates import _faiss, _take, query_matches, rootsift, wgc_votes
+from cns_tissue.duplicates import _faiss, _take, build_index, query_matches, wgc_votes
 from cns_tissue.records import add_result, read_json, record_table
 
-FACTORIES = {'PQ16x4 + 8-bit re-rank (128 d)': 'PCAR32,IVF{},PQ16x4fsr,Refine(SQ8)',
-             'PQ16x4': 'PCAR32,IVF{},PQ16x4fsr', 'PQ32x4': 'PCAR32,IVF{},PQ32x4fsr'}
+CODES = {'PQ16x4 + 8-bit re-rank (128 d)': 'PQ16x4fsr,Refine(SQ8)', 'PQ16x4': 'PQ16x4fsr', 'PQ32x4': 'PQ32x4fsr'}
 
 def controls(ds):
     "Features, and the (source, control) image ids of a prepared dataset's positive control"
@@ -30,17 +29,10 @@ def controls(ds):
     src = pd.Series(np.arange(len(files)), index=files.rel)[c['control_sources']].values
     return f, src, len(files) + np.arange(len(src))
 
-def index(desc, factory, seed=0, n_train=60000):
-    "The index `build_index` would build with `factory` (one part), and its build time"
-    faiss, n, t = _faiss(), len(desc), time.time()
-    nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
-    nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))
-    ix = faiss.index_factory(128, factory.format(nlist))
-    faiss.extract_index_ivf(ix).cp.niter = 10
-    if 'Refine' in factory: ix.k_factor = 2
-    ix.train(rootsift(_take(desc, np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False))))
-    for i in range(0, n, 200000): ix.add(rootsift(np.asarray(desc[i:i+200000])))
-    return ix, time.time() - t
+def index(desc, codes, seed=0):
+    "`build_index` with `codes`, in one part, and its build time"
+    t = time.time()
+    return build_index(desc, seed, shard=len(desc), codes=codes), time.time() - t
 
 def retrieved(ix, f, src, ctl, top=20, min_votes=3):
     "Share of (source, control) pairs among the candidates, and the query seconds per image"
@@ -58,14 +50,15 @@ def retrieved(ix, f, src, ctl, top=20, min_votes=3):
 rows, SEEDS = [], (0, 1)
 for ds in sys.argv[1:] or ['lc25000', 'pbc_blood']:
     f, src, ctl = controls(ds)
-    for (name, fac), seed in [(o, s) for o in FACTORIES.items() for s in SEEDS]:
-        ix, build = index(f['desc'], fac, seed)
+    for (name, codes), seed in [(o, s) for o in CODES.items() for s in SEEDS]:
+        ix, build = index(f['desc'], codes, seed)
         share, per_image = retrieved(ix, f, src, ctl)
-        rows.append(dict(dataset=ds, codes=name, seed=seed, factory=fac.format('N'), descriptors=len(f['desc']),
+        rows.append(dict(dataset=ds, codes=name, seed=seed, factory=f'PCAR32,IVFN,{codes}', descriptors=len(f['desc']),
                          bytes_per_descriptor=round(len(_faiss().serialize_index(ix))/len(f['desc']), 1),
                          build_s=round(build, 1), query_ms_per_image=round(1000*per_image, 1), controls=len(src),
                          retrieved=round(float(share), 3)))
         print(rows[-1], flush=True)
         del ix
-run = record_table('index_codes', pd.DataFrame(rows), dict(datasets=sys.argv[1:], factories=FACTORIES, seeds=SEEDS, threads=1))
+factories = {k: f'PCAR32,IVF{{N}},{v}' for k, v in CODES.items()}
+run = record_table('index_codes', pd.DataFrame(rows), dict(datasets=sys.argv[1:], factories=factories, seeds=SEEDS, threads=1))
 print('recorded in', run, '->', add_result(run, 'index_codes', Path('results')))
