@@ -18,10 +18,11 @@ from .records import PeakMemory
 from .stats import group_split
 
 # %% auto #0
-__all__ = ['MIRROR', 'SEARCH_KP', 'CONTROL', 'METHOD', 'gray', 'sift_features', 'rootsift', 'tentative_matches', 'aligned_scores',
-           'refine_map', 'start_maps', 'shift_ncc', 'search_map', 'verify_matches', 'compare_images', 'random_affine',
-           'random_copy', 'feature_cache', 'build_index', 'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates',
-           'pick_threshold', 'copy_groups', 'regroup_split', 'check_copies', 'plot_copy_pairs']
+__all__ = ['VIEW_KP', 'MIRROR', 'SEARCH_KP', 'CONTROL', 'FEATURES', 'METHOD', 'gray', 'tilted', 'sift_features', 'rootsift',
+           'tentative_matches', 'aligned_scores', 'refine_map', 'start_maps', 'shift_ncc', 'search_map',
+           'verify_matches', 'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index',
+           'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups',
+           'regroup_split', 'check_copies', 'plot_copy_pairs']
 
 # %% ../nbs/04_copy_check.ipynb #dacf0c92
 def gray(fn, # image file
@@ -30,18 +31,58 @@ def gray(fn, # image file
     "8-bit grayscale array of image `fn`, shrunk so its longest side is at most `max_size`"
     return np.asarray(to_rgb(Image.open(fn), max_size).convert('L'))
 
+# %% ../nbs/04_copy_check.ipynb #ab0d8efe
+def tilted(g:np.ndarray, # grayscale image
+           phi:float, # direction of the compression, degrees
+           t:float=1.6, # compression factor
+          ) -> tuple:
+    "`g` compressed `t`-fold along direction `phi` (anti-aliased), its mask of image pixels, and the 2x3 map back to `g`"
+    h, w = g.shape
+    R = cv2.getRotationMatrix2D((w/2, h/2), phi, 1.)
+    c = np.float32([[0, 0], [w, 0], [0, h], [w, h]]) @ R[:, :2].T + R[:, 2]
+    R[:, 2] -= c.min(0)
+    W, H = (int(np.ceil(x)) for x in c.max(0) - c.min(0))
+    r = cv2.warpAffine(g, R, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    m = cv2.warpAffine(np.full_like(g, 255), R, (W, H), flags=cv2.INTER_NEAREST)
+    sd = 0.8*np.sqrt(t*t - 1)   # ASIFT's anti-aliasing blur, along the axis that is compressed
+    r = cv2.GaussianBlur(r, (2*int(np.ceil(3*sd)) + 1, 1), sd)
+    size = (max(1, round(W/t)), H)
+    v, m = cv2.resize(r, size, interpolation=cv2.INTER_LINEAR), cv2.resize(m, size, interpolation=cv2.INTER_NEAREST)
+    return v, cv2.erode(m, np.ones((7, 7), np.uint8)), cv2.invertAffineTransform(np.diag([1/t, 1.]) @ R)
+
 # %% ../nbs/04_copy_check.ipynb #24079ef7
-def sift_features(fn, # image file
-                  n:int=800, # keypoints kept, strongest first
-                  max_size:int=256 # longest side the image is shrunk to
-                 ) -> tuple:
-    "SIFT keypoints `(x, y, size, angle, response)` and uint8 descriptors of `fn`, strongest first"
-    k, d = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.02).detectAndCompute(gray(fn, max_size), None)
+VIEW_KP = 150   # an image with fewer keypoints of its own also gets those of 4 tilted views
+
+def _sift(g, n, mask=None):
+    "SIFT keypoints `(x, y, size, angle, response)` and uint8 descriptors of grayscale `g`, strongest first"
+    k, d = cv2.SIFT_create(nfeatures=n, contrastThreshold=0.02).detectAndCompute(g, mask)
     if d is None or len(k) == 0:   # a blank or uniform image: no keypoints (OpenCV may give an empty array, not None)
         return np.zeros((0, 5), np.float32), np.zeros((0, 128), np.uint8)
     kp = np.float32([(p.pt[0], p.pt[1], p.size, p.angle, p.response) for p in k])
     o = np.argsort(-kp[:, 4], kind='stable')
     return kp[o], d[o].astype(np.uint8)
+
+def _tilted_sift(g, phi, t, n):
+    "`_sift` of a `tilted` view of `g`, the keypoints placed on `g`'s pixels"
+    v, m, back = tilted(g, phi, t)
+    k, d = _sift(v, n, m)
+    k[:, :2] = k[:, :2] @ back[:, :2].T + back[:, 2]
+    return k, d
+
+def sift_features(fn, # image file
+                  n:int=800, # keypoints kept, strongest first
+                  max_size:int=256, # longest side the image is shrunk to
+                  view_kp:int=VIEW_KP, # an image with fewer keypoints also gets those of 4 tilted views (as many each)
+                  tilt:float=1.6 # compression of the views
+                 ) -> tuple:
+    "SIFT keypoints `(x, y, size, angle, response, view)` and uint8 descriptors of `fn`: its own first, strongest first"
+    g = gray(fn, max_size)
+    kp, d = _sift(g, n)
+    f = [_tilted_sift(g, phi, tilt, view_kp) for phi in (0, 45, 90, 135)] if 0 < len(kp) < view_kp else []
+    view = np.concatenate([np.zeros(len(kp))] + [np.full(len(k), i + 1) for i, (k, _) in enumerate(f)])
+    kp, d = np.concatenate([kp] + [k for k, _ in f]), np.concatenate([d] + [x for _, x in f])
+    o = np.lexsort((-kp[:, 4], view > 0))   # its own keypoints, then the views' together, each strongest first
+    return np.c_[kp, view].astype(np.float32)[o], d[o]
 
 # %% ../nbs/04_copy_check.ipynb #e2d97aae
 MIRROR = np.array([((3 - r)*4 + c)*8 + (-o) % 8 for r in range(4) for c in range(4) for o in range(8)])
@@ -243,7 +284,7 @@ def compare_images(a, # image file
                   ) -> dict:
     "Whether files `a` and `b` are copies: inliers, `score` (aligned correlation), overlap, zoom, stretch, `via`"
     fa, fb = sift_features(a, max_size=max_size), sift_features(b, max_size=max_size)
-    n_kp = (len(fa[0]), len(fb[0]))
+    n_kp = (int((fa[0][:, 5] == 0).sum()), int((fb[0][:, 5] == 0).sum()))   # their own keypoints, not their views'
     return verify_matches(*tentative_matches(fa, fb), gray(a, max_size), gray(b, max_size), n_kp=n_kp)
 
 # %% ../nbs/04_copy_check.ipynb #4cdaa111
@@ -350,13 +391,15 @@ def _take(a, # an array, or a memory-mapped `.npy` file
     return out
 
 # %% ../nbs/04_copy_check.ipynb #c1964506
+FEATURES = 'sift800-views150x4-t1.6'   # in every cache key: features of another kind are never reused
+
 def _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs):
-    "Write `kp.npy`, `desc.npy`, `off.npy` and `keys.json` for `keys`, reusing the old files' rows; number extracted"
+    "Write `kp.npy`, `desc.npy`, `off.npy`, `n_kp.npy` and `keys.json` for `keys`, reusing old rows; number extracted"
     names = json.loads((cache/'keys.json').read_text()) if (cache/'keys.json').exists() else []
-    pos, n_new, counts = {k: i for i, k in enumerate(names)}, 0, []
+    pos, n_new, counts, own = {k: i for i, k in enumerate(names)}, 0, [], []
     ooff = np.load(cache/'off.npy') if names else None
     with open(cache/'kp.tmp', 'wb') as fk, open(cache/'desc.tmp', 'wb') as fd:
-        fk.write(_npy_header(np.float32, (0, 5)))
+        fk.write(_npy_header(np.float32, (0, 6)))
         fd.write(_npy_header(np.uint8, (0, 128)))
         steps = range(0, len(keys), chunk)
         for s in progress_bar(steps, leave=False) if progress and len(keys) - len(pos) > 50 else steps:
@@ -370,13 +413,15 @@ def _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs):
                 fk.write(np.float32(k).tobytes())
                 fd.write(np.uint8(d).tobytes())
                 counts.append(len(k))
+                own.append(int((k[:, 5] == 0).sum()))   # the image's own keypoints, not its views'
             del old   # unmaps the old files: memory holds one chunk of images at a time
             n_new += len(todo)
-        for f, dt, w in ((fk, np.float32, 5), (fd, np.uint8, 128)):
+        for f, dt, w in ((fk, np.float32, 6), (fd, np.uint8, 128)):
             f.seek(0)
             f.write(_npy_header(dt, (sum(counts), w)))
     for k in ('kp', 'desc'): os.replace(cache/f'{k}.tmp', cache/f'{k}.npy')
     np.save(cache/'off.npy', np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    np.save(cache/'n_kp.npy', np.array(own, np.int64))
     (cache/'keys.json').write_text(json.dumps(keys))
     return n_new
 
@@ -387,15 +432,15 @@ def feature_cache(paths:list, # image files
                   chunk:int=1000, # images extracted and written at a time (bounds the memory)
                   **kwargs # passed to `sift_features`
                  ) -> dict:
-    "`kp`, `desc` (all features, memory-mapped from `cache`), `off` (image i owns rows off[i]:off[i+1]), `computed`"
+    "`kp`, `desc` (memory-mapped from `cache`), `off` (image i owns rows off[i]:off[i+1]), `n_kp` (own), `computed`"
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
-    keys = [f'{Path(p).resolve()}|{(s := Path(p).stat()).st_size}|{s.st_mtime_ns}|{kwargs}' for p in paths]
+    keys = [f'{Path(p).resolve()}|{(s := Path(p).stat()).st_size}|{s.st_mtime_ns}|{kwargs}|{FEATURES}' for p in paths]
     same = (cache/'keys.json').exists() and json.loads((cache/'keys.json').read_text()) == keys
     with _threads(): n = 0 if same else _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs)
     off = np.load(cache/'off.npy')
     mm = {k: np.load(cache/f'{k}.npy', mmap_mode='r' if off[-1] else None) for k in ('kp', 'desc')}  # none: no map
-    return dict(**mm, off=off, computed=n)
+    return dict(**mm, off=off, n_kp=np.load(cache/'n_kp.npy'), computed=n)
 
 # %% ../nbs/04_copy_check.ipynb #b1fa28d9
 def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images (an array or a memory-mapped file)
@@ -584,7 +629,7 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       n_workers:int=2, # processes
                       progress:bool=True, # show a progress bar
                       chunk:int=500, # pairs per task
-                      n_kp:np.ndarray=None, # keypoints per image (`np.diff(off)`): low-texture pairs get `search_map`
+                      n_kp:np.ndarray=None, # own keypoints per image (`feature_cache`): low-texture pairs are searched
                       search_top:int=2, # candidates searched per low-texture image, most votes first (a search is slow)
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
@@ -675,9 +720,9 @@ def _report(v, files, src, T):
     return thr, ctl, cp.sort_values(['copy', 'score'], ascending=False).reset_index(drop=True)
 
 # %% ../nbs/04_copy_check.ipynb #842e4cb4
-def _flat(off, files, src, out, min_kp=5):
-    "Images and control copies with fewer than `min_kp` keypoints (too little texture to check), written to `out`"
-    n, nk = len(files), np.diff(off)
+def _flat(nk, files, src, out, min_kp=5):
+    "Images and control copies with fewer than `min_kp` keypoints of their own (too little texture to check)"
+    n = len(files)
     rel = np.r_[files.rel.values, [f'controls/{i:04d}.jpeg' for i in range(len(src))]]
     bad = np.where(nk < min_kp)[0]
     d = pd.DataFrame({'rel': rel[bad], 'keypoints': nk[bad], 'control': bad >= n})
@@ -685,7 +730,7 @@ def _flat(off, files, src, out, min_kp=5):
     return d
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
-METHOD = ('SIFT (800 kp) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
+METHOD = (f'SIFT (800 kp; under {VIEW_KP}: + 4 views tilted 1.6x) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
           f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 2 best candidates get an ECC search '
           'from 600 flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
           'threshold from controls')   # recorded with every check
@@ -716,10 +761,10 @@ def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. th
         cand, mt = retrieve(ix, f, labels, progress=progress, n_threads=max(1, n_workers), folder=Path(work)/'matches')
         lap('retrieval')
         del ix
-        v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, n_kp=np.diff(f['off']), max_size=max_size)
+        v = verify_candidates(cand, mt, f['kp'], paths, n_workers, progress, n_kp=f['n_kp'], max_size=max_size)
         lap('verification')
         thr, ctl, cp = _report(v, files, src, T)
-        flat = _flat(f['off'], files, src, out)
+        flat = _flat(f['n_kp'], files, src, out)
     g = copy_groups(cp, files)
     cp.to_csv(out/'copies.csv', index=False)
     g.to_csv(out/'groups.csv', index=False)
