@@ -31,12 +31,12 @@ def gray(fn, # image file
     "8-bit grayscale array of image `fn`, shrunk so its longest side is at most `max_size`"
     return np.asarray(to_rgb(Image.open(fn), max_size).convert('L'))
 
-# %% ../nbs/04_copy_check.ipynb #ab0d8efe
+# %% ../nbs/04_copy_check.ipynb #56b2ad8d
 def tilted(g:np.ndarray, # grayscale image
            phi:float, # direction of the compression, degrees
            t:float=1.6, # compression factor
           ) -> tuple:
-    "`g` compressed `t`-fold along direction `phi` (anti-aliased), its mask of image pixels, and the 2x3 map back to `g`"
+    "`g` compressed `t`-fold along direction `phi` (anti-aliased), its mask of image pixels, and the map back to `g`"
     h, w = g.shape
     R = cv2.getRotationMatrix2D((w/2, h/2), phi, 1.)
     c = np.float32([[0, 0], [w, 0], [0, h], [w, h]]) @ R[:, :2].T + R[:, 2]
@@ -711,7 +711,9 @@ def _report(v, files, src, T):
                retrieved=float((pos.cand == True).mean()) if len(ps) else None,
                positive_score_q_0_1_5_50=q(ps, [0, 0.01, 0.05, 0.5]),
                negative_score_q_50_99_99_5_100=q(neg.score, [0.5, 0.99, 0.995, 1]),
-               negative_ncc_q_50_99_99_5_100=q(neg.ncc, [0.5, 0.99, 0.995, 1]), ranges=CONTROL, seconds=T)
+               negative_ncc_q_50_99_99_5_100=q(neg.ncc, [0.5, 0.99, 0.995, 1]), ranges=CONTROL, seconds=T,
+               control_retrieved=(pos.cand == True).tolist(), control_scores=np.round(ps, 4).tolist(),
+               control_via=pos.via.fillna('').tolist())   # per control, in the order of `control_sources`
     r, f = v[v.cand & (v.b < n) & ((v.score > 0) | (v.inliers >= 5))], files
     cp = pd.DataFrame({f'{c}_{k}': f[c].values[r[k]] for k in 'ab' for c in ('rel', 'split', 'label')})
     cp = cp.rename(columns={'rel_a': 'a', 'rel_b': 'b'})
@@ -730,7 +732,8 @@ def _flat(nk, files, src, out, min_kp=5):
     return d
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
-METHOD = (f'SIFT (800 kp; under {VIEW_KP}: + 4 views tilted 1.6x) + faiss IVF-PQ kNN with weak-geometric voting, 20 neighbours per descriptor, top-20 partners; '
+METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted 1.6x) + faiss IVF-PQ kNN with weak-geometric '
+          'voting, 20 neighbours per descriptor, top-20 partners; '
           f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 2 best candidates get an ECC search '
           'from 600 flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
           'threshold from controls')   # recorded with every check
