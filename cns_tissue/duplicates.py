@@ -31,7 +31,7 @@ def gray(fn, # image file
     "8-bit grayscale array of image `fn`, shrunk so its longest side is at most `max_size`"
     return np.asarray(to_rgb(Image.open(fn), max_size).convert('L'))
 
-# %% ../nbs/04_copy_check.ipynb #56b2ad8d
+# %% ../nbs/04_copy_check.ipynb #3c14173e
 def tilted(g:np.ndarray, # grayscale image
            phi:float, # direction of the compression, degrees
            t:float=1.6, # compression factor
