@@ -18,8 +18,8 @@ from .records import PeakMemory
 from .stats import group_split
 
 # %% auto #0
-__all__ = ['VIEW_KP', 'MIRROR', 'SEARCH_KP', 'CONTROL', 'FEATURES', 'METHOD', 'gray', 'tilted', 'sift_features', 'rootsift',
-           'tentative_matches', 'aligned_scores', 'refine_map', 'start_maps', 'shift_ncc', 'search_map',
+__all__ = ['TILT', 'VIEW_KP', 'MIRROR', 'SEARCH_KP', 'CONTROL', 'FEATURES', 'METHOD', 'gray', 'tilted', 'sift_features',
+           'rootsift', 'tentative_matches', 'aligned_scores', 'refine_map', 'start_maps', 'shift_ncc', 'search_map',
            'verify_matches', 'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index',
            'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups',
            'regroup_split', 'check_copies', 'plot_copy_pairs']
@@ -32,12 +32,14 @@ def gray(fn, # image file
     return np.asarray(to_rgb(Image.open(fn), max_size).convert('L'))
 
 # %% ../nbs/04_copy_check.ipynb #3c14173e
+TILT = 1.6   # compression of the tilted views
+
 def tilted(g:np.ndarray, # grayscale image
            phi:float, # direction of the compression, degrees
-           t:float=1.6, # compression factor
+           t:float=None, # compression factor (default: `TILT`)
           ) -> tuple:
     "`g` compressed `t`-fold along direction `phi` (anti-aliased), its mask of image pixels, and the map back to `g`"
-    h, w = g.shape
+    h, w, t = *g.shape, t or TILT
     R = cv2.getRotationMatrix2D((w/2, h/2), phi, 1.)
     c = np.float32([[0, 0], [w, 0], [0, h], [w, h]]) @ R[:, :2].T + R[:, 2]
     R[:, 2] -= c.min(0)
@@ -73,7 +75,7 @@ def sift_features(fn, # image file
                   n:int=800, # keypoints kept, strongest first
                   max_size:int=256, # longest side the image is shrunk to
                   view_kp:int=VIEW_KP, # an image with fewer keypoints also gets those of 4 tilted views (as many each)
-                  tilt:float=1.6 # compression of the views
+                  tilt:float=TILT # compression of the views
                  ) -> tuple:
     "SIFT keypoints `(x, y, size, angle, response, view)` and uint8 descriptors of `fn`: its own first, strongest first"
     g = gray(fn, max_size)
@@ -391,7 +393,7 @@ def _take(a, # an array, or a memory-mapped `.npy` file
     return out
 
 # %% ../nbs/04_copy_check.ipynb #c1964506
-FEATURES = 'sift800-views150x4-t1.6'   # in every cache key: features of another kind are never reused
+FEATURES = f'sift800-views{VIEW_KP}x4-t{TILT}'   # in every cache key: features of another kind are never reused
 
 def _write_features(cache, keys, paths, n_workers, progress, chunk, kwargs):
     "Write `kp.npy`, `desc.npy`, `off.npy`, `n_kp.npy` and `keys.json` for `keys`, reusing old rows; number extracted"
@@ -732,7 +734,7 @@ def _flat(nk, files, src, out, min_kp=5):
     return d
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
-METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted 1.6x) + faiss IVF-PQ kNN with weak-geometric '
+METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted {TILT}x) + faiss IVF-PQ kNN with weak-geometric '
           'voting, 20 neighbours per descriptor, top-20 partners; '
           f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 2 best candidates get an ECC search '
           'from 600 flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
