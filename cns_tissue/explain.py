@@ -122,7 +122,8 @@ def gradcam(model:nn.Module, # a CNN classifier returning logits
             layer:nn.Module=None # feature layer (default: `find_cam_layer`)
            ) -> torch.Tensor:
     "Grad-CAM heatmaps (len(classes), H, W), upsampled to the image and scaled to [0, 1]"
-    x = (x if x.ndim == 4 else x[None]).detach().clone().requires_grad_(True)
+    dev = next(model.parameters()).device
+    x = (x if x.ndim == 4 else x[None]).detach().to(dev).clone().requires_grad_(True)
     layer, store = layer or find_cam_layer(model, x), {}
     def fwd(m, i, o):
         store['act'] = o
@@ -137,7 +138,7 @@ def gradcam(model:nn.Module, # a CNN classifier returning logits
             cams.append((g.mean((1, 2))[:, None, None]*a).sum(0).relu())
     finally: h.remove()
     cams = F.interpolate(torch.stack(cams)[:, None], size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
-    return cams/cams.flatten(1).max(1).values.clamp_min(1e-12)[:, None, None]
+    return (cams/cams.flatten(1).max(1).values.clamp_min(1e-12)[:, None, None]).cpu()
 
 # %% ../nbs/16_explain.ipynb #40f8fa13
 def cam_boxes(cam, # (H, W) heatmap scaled to [0, 1]
@@ -319,7 +320,7 @@ def label_gradcam(model, # a multi-label model folder, or its `(model, meta)` pa
     x, err = FileImages([file], prep)[0]
     if err: raise UserError(f"{file}: {err}")
     xn = prep.to_input(x[None])
-    with torch.no_grad(): p = net.eval()(xn).sigmoid()[0]
+    with torch.no_grad(): p = net.eval()(xn).sigmoid()[0].cpu()
     thr = torch.tensor([meta.get('thresholds', {}).get(c, 0.5) for c in vocab])
     labels = labels or [c for c, on in zip(vocab, p >= thr) if on] or [vocab[int(p.argmax())]]
     cams, img = gradcam(net, xn[0], [vocab.index(c) for c in labels]), x[:3].permute(1, 2, 0).numpy()

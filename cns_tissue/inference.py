@@ -71,7 +71,7 @@ def _read_meta(path:Path) -> dict:
 
 def load_model(path, # folder written by `export_model`
               ) -> tuple:
-    "`(model, meta)`: the exported network in eval mode (no pickle involved) and its `model.json`"
+    "`(model, meta)`: the exported network in eval mode on the default device (no pickle involved) and its `model.json`"
     path = Path(path)
     meta = _read_meta(path)
     try:
@@ -85,7 +85,7 @@ def load_model(path, # folder written by `export_model`
     except RuntimeError:
         raise UserError(f"{path/'model.safetensors'}: does not match arch {meta['arch']!r} "
                         f"with {len(meta['classes'])} classes") from None
-    return model.eval(), meta
+    return model.to(default_device()).eval(), meta   # where `Preprocess.to_input` puts the images
 
 # %% ../nbs/12_inference.ipynb #eebb482c
 def dihedral_views(x:torch.Tensor, # a batch of square images, N x C x S x S

@@ -69,11 +69,22 @@ def test_gpu_run_mixed_precision_and_predict(small_cache, tmp_path):
     "On a GPU, precision auto is bf16 or fp16, the run says cuda, and predict on the GPU reproduces the accuracy"
     data, cache = small_cache
     out = tmp_path/'run'
-    run('cns_tissue_train', '--dataset', cache, *RECIPE[:-2], '--schedule', '48:1,64:1', '--out', out)
+    p = run('cns_tissue_train', '--dataset', cache, *RECIPE[:-2], '--schedule', '48:1,64:1', '--out', out)
+    assert f'report: {out/"report.html"}' in p.stdout and 'warning' not in p.stdout, p.stdout[-2000:]   # Grad-CAM too
     r, m = json.loads((out/'run.json').read_text()), json.loads((out/'metrics.json').read_text())
     assert r['config']['precision_used'] in ('bf16', 'fp16') and 'cuda' in r['launch']['devices'][0], r['launch']
-    q = run('cns_tissue_predict', data/'test', '--model', out, '--out', tmp_path/'p.csv')
+    q = run('cns_tissue_predict', data/'test', '--model', out, '--out', tmp_path/'p.csv', '--report')
     assert f"accuracy vs parent-folder labels: {m['test_acc']:.4f}" in q.stdout, q.stdout
+    assert (tmp_path/'p_report.html').exists() and 'warning' not in q.stdout + q.stderr, q.stdout + q.stderr[-2000:]
+
+@GPU
+def test_gpu_multilabel_report(small_cache, tmp_path):
+    "On a GPU, a multi-label run's report (per-label Grad-CAM) is written without a warning"
+    from test_report import label_lists
+    out = tmp_path/'run'
+    p = run('cns_tissue_train', '--dataset', label_lists(small_cache[0], tmp_path/'labels'), *RECIPE[:-2],
+            '--schedule', '48:1', '--out', out)
+    assert f'report: {out/"report.html"}' in p.stdout and 'warning' not in p.stdout, p.stdout[-2000:]
 
 @pytest.mark.skipif(torch.cuda.device_count() < 2, reason='needs 2 CUDA GPUs (this machine has fewer)')
 def test_two_gpus_nccl(small_cache, tmp_path):
