@@ -200,12 +200,20 @@ def _rank_world() -> tuple:
     "`(rank, world size)` of this process: `(0, 1)` outside a process group"
     return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
 
+def _local_gpu() -> int:
+    "This process's GPU under a launcher (`LOCAL_RANK`), checked against the GPUs the machine has"
+    local, n = int(os.environ.get('LOCAL_RANK', '0')), torch.cuda.device_count()
+    if local >= n:
+        raise UserError(f"process {local} of this machine has no GPU of its own ({n} here): start at most {n} per "
+                        "machine (--nproc_per_node), or run the processes on the CPU with CUDA_VISIBLE_DEVICES=''")
+    return local
+
 @contextmanager
 def distributed():
     "Within: the process group of `torchrun` / `accelerate launch` (gloo on CPU, NCCL on CUDA); yields `(rank, world)`"
     own = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
     if own:
-        if torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
+        if torch.cuda.is_available(): torch.cuda.set_device(_local_gpu())
         dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo', timeout=DIST_TIMEOUT)
     try: yield _rank_world()
     finally:

@@ -13,6 +13,7 @@ python - "$out" "$t0" "$t1" <<'PY'
 import sys
 from cns_tissue.records import write_json, env_info
 out, t0, t1 = sys.argv[1], *map(float, sys.argv[2:])
-write_json(f'{out}/commands.json', dict(commands=[dict(command='cns_tissue_train', seconds=round(t1 - t0, 1))], env=env_info()))
+write_json(f'{out}/commands.json',
+           dict(commands=[dict(command='cns_tissue_train', seconds=round(t1 - t0, 1))], env=env_info()))
 print(out, round((t1 - t0)/60, 1), 'min')
 PY
