@@ -39,8 +39,10 @@ for nb in nbs/[0-9]*.ipynb nbs/index.ipynb; do
 done
 rm -rf "$logs"
 
+# the report tests open pages in headless Chromium: the docs check's tools, installed first where they are missing
+python -c "import sys; sys.path.insert(0, 'tests'); from browser_check import ensure_tools; ensure_tools()" || true
 t=$(date +%s)
-python -m pytest tests -q -p no:cacheprovider -n "$JOBS" 2>&1 | tee /tmp/cns_pytest.log
+python -m pytest tests -q -rs -p no:cacheprovider -n "$JOBS" 2>&1 | tee /tmp/cns_pytest.log
 rc=${PIPESTATUS[0]}
 line=$(grep -E "^[=]* ?[0-9]+ (passed|failed)|no tests ran" /tmp/cns_pytest.log | tail -1)
 p=$(echo "$line" | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+"); p=${p:-0}
