@@ -258,7 +258,7 @@ def _open_run(cfg:dict, out, resume:bool, overwrite:bool) -> tuple:
             raise UserError(f"{run}: this run already finished; start a new one without --resume")
         return AttrDict(read_json(run/'run.json')['config']), run, st
     if out and Path(out).exists() and any(Path(out).iterdir()): _clear_run(Path(out), overwrite)
-    data_source(cfg.dataset)   # a missing dataset is reported before any folder is made
+    data_source(cfg.dataset, math.ceil(max(epoch_sizes(cfg.schedule))/cfg.crop))   # missing: said before any folder
     run = Path(out) if out else new_run_dir(cfg.dataset, cfg.arch)
     run.mkdir(parents=True, exist_ok=True)
     return cfg, run, {}
