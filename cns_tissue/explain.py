@@ -122,8 +122,7 @@ def gradcam(model:nn.Module, # a CNN classifier returning logits
             layer:nn.Module=None # feature layer (default: `find_cam_layer`)
            ) -> torch.Tensor:
     "Grad-CAM heatmaps (len(classes), H, W), upsampled to the image and scaled to [0, 1]"
-    dev = next(model.parameters()).device
-    x = (x if x.ndim == 4 else x[None]).detach().to(dev).clone().requires_grad_(True)
+    x = (x if x.ndim == 4 else x[None]).detach().clone().requires_grad_(True)
     layer, store = layer or find_cam_layer(model, x), {}
     def fwd(m, i, o):
         store['act'] = o
