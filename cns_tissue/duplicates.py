@@ -19,7 +19,7 @@ from .stats import group_split
 
 # %% auto #0
 __all__ = ['TILT', 'VIEW_KP', 'MIRROR', 'SEARCH_KP', 'CONTROL', 'FEATURES', 'METHOD', 'gray', 'tilted', 'sift_features',
-           'rootsift', 'tentative_matches', 'aligned_scores', 'refine_map', 'start_maps', 'shift_ncc', 'search_map',
+           'rootsift', 'tentative_matches', 'aligned_scores', 'refine_map', 'start_maps', 'shift_ncc', 'search_maps',
            'verify_matches', 'compare_images', 'random_affine', 'random_copy', 'feature_cache', 'build_index',
            'query_matches', 'wgc_votes', 'retrieve', 'verify_candidates', 'pick_threshold', 'copy_groups',
            'regroup_split', 'check_copies', 'plot_copy_pairs']
@@ -169,7 +169,7 @@ def refine_map(ga:np.ndarray, # grayscale image a
     return (float(c), W) if _plausible(W) else (-1., None)
 
 # %% ../nbs/04_copy_check.ipynb #85d054a0
-def start_maps(rotations:int=12, # rotations, evenly spaced over 360 degrees
+def start_maps(rotations:int=24, # rotations, evenly spaced over 360 degrees
                zooms:tuple=(1/1.8, 1/1.4, 1., 1.4, 1.8), # scale factors from a to b
                stretch:float=1.6 # a stretch also tried along 4 axes at every rotation and zoom
               ) -> np.ndarray:
@@ -212,25 +212,25 @@ def _coarse_maps(ga, gb, size, top, min_overlap, **kwargs):
     A[:, :, 2] -= (L @ np.stack([dx, dy], 1)[..., None])[..., 0]
     return [_scaled(A[i], 1/s) for i in np.argsort(-c)[:top]]
 
-def search_map(ga:np.ndarray, # grayscale image a
-               gb:np.ndarray, # grayscale image b
-               size:int=32, # longest side of the shrunk pair the starting maps are ranked on
-               top:int=12, # best starting maps refined by ECC at the first level
-               keep:int=3, # best of those refined through all levels
-               levels:tuple=((48, 30, 3), (96, 30, 3), (192, 20, 5)), # ECC (size, iterations, blur) per level
-               min_overlap:float=0.4, # shared field a start needs, as a fraction of the smaller image
-               **kwargs # passed to `start_maps`
-              ) -> tuple:
-    "`(correlation, map)` of the best affine map from a to b found without keypoints; `(-1, None)` if none"
+def search_maps(ga:np.ndarray, # grayscale image a
+                gb:np.ndarray, # grayscale image b
+                size:int=32, # longest side of the shrunk pair the starting maps are ranked on
+                top:int=12, # best starting maps refined by ECC at the first level
+                keep:int=3, # best of those refined through all levels
+                levels:tuple=((48, 30, 3), (96, 30, 3), (192, 20, 5)), # ECC (size, iterations, blur) per level
+                min_overlap:float=0.4, # shared field a start needs, as a fraction of the smaller image
+                **kwargs # passed to `start_maps`
+               ) -> list:
+    "`(correlation, map)` of the `keep` best affine maps from a to b found without keypoints, best first"
     first = [refine_map(ga, gb, A, *levels[0]) for A in _coarse_maps(ga, gb, size, top, min_overlap, **kwargs)]
-    best = (-1., None)
+    found = []
     for c, A in sorted(first, key=lambda x: -x[0])[:keep]:
         for lv in levels[1:] if A is not None else []:
             c2, A2 = refine_map(ga, gb, A, *lv)
             if A2 is None: break   # a finer level that fails keeps the coarser map
             c, A = c2, A2
-        if A is not None and c > best[0]: best = (c, A)
-    return best
+        if A is not None: found.append((c, A))
+    return sorted(found, key=lambda x: -x[0])
 
 # %% ../nbs/04_copy_check.ipynb #f20e74bc
 def _map_result(ga, gb, A, inliers, via):
@@ -247,7 +247,7 @@ def _fitted(pa, pb, mirrored, m):
                                   confidence=0.999)
     return (None, 0) if A is None or (np.linalg.det(A[:, :2]) < 0) != m else (A, int(inl.sum()))
 
-SEARCH_KP = 80   # an image with fewer keypoints is "low texture": its weakly matched pairs may get `search_map`
+SEARCH_KP = 80   # an image with fewer keypoints is "low texture": its weakly matched pairs may get `search_maps`
 
 def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    pb:np.ndarray, # the matching points in image b (n, 2)
@@ -257,7 +257,7 @@ def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
                    min_inliers:int=5, # RANSAC inliers needed to score a map
                    min_overlap:float=0.4, # shared field needed, as a fraction of the smaller image
                    n_kp:tuple=None, # keypoints of a and b: a pair with fewer than `search_kp` on one side is searched
-                   search_kp:int=SEARCH_KP, # keypoints below which a weakly matched pair gets `search_map`
+                   search_kp:int=SEARCH_KP, # keypoints below which a weakly matched pair gets `search_maps`
                    search_below:float=0.5, # such a pair scoring below this is searched; a searched map must reach it
                   ) -> dict:
     "Inliers, scores and parameters of the best affine map between two images (`score` 0 if none passes the gates)"
@@ -274,9 +274,10 @@ def verify_matches(pa:np.ndarray, # matched points in image a (n, 2)
         best = max(best, r, r2, key=key)
     if best['overlap'] < min_overlap: best['score'] = 0.
     if n_kp is not None and min(n_kp) < search_kp and best['score'] < search_below:
-        A = search_map(ga, gb, min_overlap=min_overlap)[1]
-        r = _map_result(ga, gb, A, best['inliers'], 'search') if A is not None else best
-        if r['overlap'] >= min_overlap and r['score'] >= search_below: best = r   # a failed search changes nothing
+        found = search_maps(ga, gb, min_overlap=min_overlap)
+        rs = [_map_result(ga, gb, A, best['inliers'], 'search') for _, A in found]
+        ok = [r for r in rs if r['overlap'] >= min_overlap and r['score'] >= search_below]   # the same gates
+        if ok: best = max(ok, key=lambda r: r['score'])   # a failed search changes nothing
     return best
 
 # %% ../nbs/04_copy_check.ipynb #d762f22c
@@ -603,11 +604,13 @@ def _verify_chunk(items, paths, max_size=256, **kwargs):
         return ims[i]
     return [verify_matches(pa, pb, mir, g(a), g(b), n_kp=nk, **kwargs) for a, b, pa, pb, mir, nk in items]
 
-def _searchable(pairs, n_kp, search_kp, top):
-    "Keys `(a, b)` of the pairs that may be searched: the `top` candidates with most votes of each low-texture image"
+def _searchable(pairs, n_kp, search_kp, top, budget):
+    "Keys `(a, b)` of the pairs to search: each low-texture image's `top` candidates, rank by rank, `budget` at most"
     if n_kp is None or not len(pairs): return set()
     s = pd.concat([pairs[['a', 'b', 'votes']].assign(i=pairs[c].values) for c in ('a', 'b')])
-    s = s[n_kp[s.i.values] < search_kp].sort_values('votes', ascending=False, kind='stable').groupby('i').head(top)
+    s = s[n_kp[s.i.values] < search_kp].sort_values('votes', ascending=False, kind='stable')
+    s = s.assign(rank=s.groupby('i').cumcount())   # every image's best candidate first, then every second best...
+    s = s[s['rank'] < top].sort_values('rank', kind='stable').head(budget)
     return set(zip(s.a.tolist(), s.b.tolist()))
 
 def _verify_bucket(pairs, matches, kp, paths, n_workers, progress, chunk, n_kp=None, search=(), **kwargs):
@@ -632,12 +635,13 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       progress:bool=True, # show a progress bar
                       chunk:int=500, # pairs per task
                       n_kp:np.ndarray=None, # own keypoints per image (`feature_cache`): low-texture pairs are searched
-                      search_top:int=2, # candidates searched per low-texture image, most votes first (a search is slow)
+                      search_top:int=20, # candidates searched per low-texture image, most votes first
+                      search_share:float=0.15, # searches at most, per image of the dataset (a search costs about 0.2 s)
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
     paths = [str(p) for p in paths]
-    search = _searchable(pairs, n_kp, kwargs.get('search_kp', SEARCH_KP), search_top)
+    search = _searchable(pairs, n_kp, kwargs.get('search_kp', SEARCH_KP), search_top, int(search_share*len(paths)))
     with _threads():
         r = [_verify_bucket(pairs, m, kp, paths, n_workers, progress, chunk, n_kp=n_kp, search=search, **kwargs)
              for m in (_buckets(matches) if isinstance(matches, (str, Path)) else [matches])]
@@ -736,9 +740,9 @@ def _flat(nk, files, src, out, min_kp=5):
 # %% ../nbs/04_copy_check.ipynb #e2007a51
 METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted {TILT}x) + faiss IVF-PQ kNN with weak-geometric '
           'voting, 20 neighbours per descriptor, top-20 partners; '
-          f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 2 best candidates get an ECC search '
-          'from 600 flip/rotation/zoom/stretch starts; score max(band-pass NCC, (NCC - 0.9)/0.1); '
-          'threshold from controls')   # recorded with every check
+          f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 20 best candidates (0.15 per image '
+          'at most) get an ECC search from 1,200 flip/rotation/zoom/stretch starts, 3 maps kept; '
+          'score max(band-pass NCC, (NCC - 0.9)/0.1); threshold from controls')   # recorded with every check
 
 def check_copies(img_root, # folder with train/CLASS/* and test/CLASS/* (e.g. the 256 cache)
                  files:pd.DataFrame, # `verify_dataset` output; rows with an `error` are skipped
