@@ -636,7 +636,7 @@ def verify_candidates(pairs:pd.DataFrame, # candidate pairs `a`, `b` from `retri
                       chunk:int=500, # pairs per task
                       n_kp:np.ndarray=None, # own keypoints per image (`feature_cache`): low-texture pairs are searched
                       search_top:int=20, # candidates searched per low-texture image, most votes first
-                      search_share:float=0.15, # searches at most, per image of the dataset (a search costs about 0.2 s)
+                      search_share:float=0.15, # searches at most, per image of the dataset (a search: about 0.5 s)
                       **kwargs # passed to `verify_matches`
                      ) -> pd.DataFrame:
     "`pairs` with the columns of `verify_matches` added"
