@@ -208,7 +208,9 @@ def _coarse_maps(ga, gb, size, top, min_overlap, **kwargs):
     fl = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP   # a centre on b centre, then the best shift
     G = np.stack([cv2.warpAffine(fb, a, (w, h), flags=fl) for a in A])
     M = np.float32(np.stack([cv2.warpAffine(np.ones_like(fb), a, (w, h), flags=fl) for a in A]) > 0.99)
-    c, dx, dy = shift_ncc(fa, G*M, M, np.maximum(min_overlap*np.minimum(M.sum((1, 2)), h*w), 20))
+    px, n = np.maximum(min_overlap*np.minimum(M.sum((1, 2)), h*w), 20), 150   # `n` starts at a time: the FFTs'
+    r = [shift_ncc(fa, G[i:i+n]*M[i:i+n], M[i:i+n], px[i:i+n]) for i in range(0, len(A), n)]   # memory is bounded
+    c, dx, dy = (np.concatenate(x) for x in zip(*r))
     A[:, :, 2] -= (L @ np.stack([dx, dy], 1)[..., None])[..., 0]
     return [_scaled(A[i], 1/s) for i in np.argsort(-c)[:top]]
 
