@@ -7,7 +7,7 @@ is the smallest value that reaches the recall target without raising the false-p
 Needs `cns_tissue_prepare NAME`.
 Usage: python experiments/search_top.py pbc_blood 2 8 20   ->   results/bench/search_top_NAME/{table.csv, run.json}
 """
-import sys, time, tempfile
+import sys, time, tempfile, inspect
 from pathlib import Path
 import numpy as np, pandas as pd
 from cns_tissue.config import cache_path, get_settings
@@ -16,13 +16,15 @@ from cns_tissue.duplicates import (feature_cache, build_index, retrieve, verify_
 from cns_tissue.records import write_json, env_info, PeakMemory
 
 def main(name, *tops):
-    out, t0 = cache_path(name), time.time()
+    out, t0, cfg = cache_path(name), time.time(), get_settings()
+    root = out/str(max(cfg.sizes))   # the images the check reads, as `prepare` passes them
+    share = inspect.signature(verify_candidates).parameters['search_share'].default
     files = pd.read_csv(out/'files.csv')
     files = files[files.error.isna()].reset_index(drop=True)
     rows = []
     with PeakMemory() as mem, tempfile.TemporaryDirectory(dir=out, prefix='copy_work') as work:
-        cpaths, src, _ = _controls(out/'256', files, out, 200, 0)
-        paths = [out/'256'/r for r in files.rel] + cpaths
+        cpaths, src, _ = _controls(root, files, out, 200, 0)
+        paths = [root/r for r in files.rel] + cpaths
         f = feature_cache(paths, out/'copy_features', 2, False, max_size=256)
         ix = build_index(f['desc'], 0, n_threads=2, folder=Path(work)/'index')
         labels = np.r_[files.label.values, [None]*len(cpaths)].astype(object)
@@ -36,11 +38,11 @@ def main(name, *tops):
             thr, ctl, _ = _report(v, files, src, {})
             rows.append(dict(search_top=top, recall=ctl['recall'], false_positive_rate=ctl['false_positive_rate'],
                              threshold=round(thr, 4), retrieved=ctl['retrieved'],
-                             searched=len(_searchable(cand, f["n_kp"], SEARCH_KP, top, int(0.15*len(paths)))),
+                             searched=len(_searchable(cand, f["n_kp"], SEARCH_KP, top, int(share*len(paths)))),
                              low_texture_images=int((f['n_kp'] < SEARCH_KP).sum()), verification_s=round(s, 1)))
             print(rows[-1], flush=True)
     t = pd.DataFrame(rows)
-    dest = get_settings().results_dir/'bench'/f'search_top_{name}'
+    dest = cfg.results_dir/'bench'/f'search_top_{name}'
     dest.mkdir(parents=True, exist_ok=True)
     t.to_csv(dest/'table.csv', index=False)
     write_json(dest/'run.json', dict(dataset=name, command=f"python experiments/search_top.py {name} {' '.join(tops)}",
