@@ -4,7 +4,9 @@ A query of `build_index`'s parts costs a fixed time per part (`experiments/fasts
 consecutive runs of descriptors, so every query searches every part. The alternative measured here: parts made of
 nearby descriptors (a k-means of the descriptors into `parts` groups, each group its own `build_index` index), and each
 query searches only the parts whose centres are nearest to it. For reference, one part holding every descriptor
-(memory permitting), re-ranking 2, 8 or 16 times `k` candidates: how much of the split's quality is re-ranking depth.
+(memory permitting), re-ranking 2, 8 or 16 times `k` candidates: how much of the split's quality is re-ranking depth;
+and the same with smaller re-ranking codes (4-bit per dimension, `SQ4`; 32 bytes of product quantiser, `PQ32`), which
+would let a part of the same memory hold more descriptors (`bytes_per_descriptor`: the part's file).
 All are built on the same descriptors (the check's features of the first `n_images` train images of a shared dataset)
 and queried with the queries `query_matches` makes (400 strongest descriptors of 50 images, as they are and
 mirrored), on one thread.
@@ -85,14 +87,19 @@ def main(name='lc25000', n_images='2500', n_parts='8'):
                          **dict(zip(('recall_at_20', 'nn1_found'), scores(I[:4000], truth, qid))),
                          build_s=round(build, 1)))
         print(rows[-1], flush=True)
-        whole = build_index(desc, 0, shard=len(desc), folder=Path(tmp)/'one')
-        for kf in (2, 8, 16):   # one part holding every descriptor: how much of the quality is re-ranking depth?
-            one = [(whole, np.arange(len(desc)))]   # a single "nearby" part: every query searches it
-            I, s = timed(lambda: search_nearby(np.zeros((1, 128), np.float32), one, q, 1, kf))
-            rows.append(dict(layout='one part (all descriptors)', parts=1, parts_searched=1, k_factor=kf,
-                             us_per_query=round(1e6*s/len(q), 1),
-                             **dict(zip(('recall_at_20', 'nn1_found'), scores(I[:4000], truth, qid))), build_s=None))
-            print(rows[-1], flush=True)
+        for refine, kfs in (('SQ8', (2, 8, 16)), ('SQ4', (16,)), ('PQ32', (16,))):
+            # one part holding every descriptor: how much of the quality is re-ranking depth, and with smaller codes?
+            whole = build_index(desc, 0, shard=len(desc), codes=f'PQ16x4fsr,Refine({refine})',
+                                folder=Path(tmp)/f'one{refine}')
+            size = Path(whole[0]).stat().st_size/len(desc)
+            for kf in kfs:
+                one = [(whole, np.arange(len(desc)))]   # a single "nearby" part: every query searches it
+                I, s = timed(lambda: search_nearby(np.zeros((1, 128), np.float32), one, q, 1, kf))
+                rows.append(dict(layout=f'one part (all descriptors), re-ranked with {refine}', parts=1,
+                                 parts_searched=1, k_factor=kf, us_per_query=round(1e6*s/len(q), 1),
+                                 **dict(zip(('recall_at_20', 'nn1_found'), scores(I[:4000], truth, qid))),
+                                 bytes_per_descriptor=round(size, 1), build_s=None))
+                print(rows[-1], flush=True)
         (centres, near), build = timed(lambda: nearby_parts(desc, n_parts, tmp))
         for n_search, kf in ((1, 2), (2, 2), (2, 8), (3, 8)):
             I, s = timed(lambda: search_nearby(centres, near, q, n_search, kf))
