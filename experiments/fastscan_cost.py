@@ -46,13 +46,21 @@ def costs(ix, x, nprobe=8, k=20):
         row[f'lists_nprobe_{p}'] = per_query(lambda q: ivf.search_preassigned(q, 2*k, A1, D1), xp)
     return row
 
-def main(name='lc25000', n_images='2500'):
-    faiss, t0 = _faiss(), time.time()
+def features(name, n_images):
+    "Image files, descriptors (in memory) and offsets of the first `n_images` train images of dataset `name`"
     files = [p for p in image_files(dataset_path(name)) if p.parts[-3] == 'train'][:int(n_images)]
     with tempfile.TemporaryDirectory() as tmp:
         f = feature_cache(files, Path(tmp)/'features', n_workers=2, progress=False, max_size=256)
-        off, desc = f['off'], np.array(f['desc'])
-    q = np.concatenate([desc[off[i]:min(off[i + 1], off[i] + 400)] for i in range(50)])
+        return files, np.array(f['desc']), f['off']
+
+def query_rows(off, n=50, n_query=400):
+    "Rows of the descriptors `query_matches` queries for the first `n` images (the `n_query` strongest of each)"
+    return np.concatenate([np.arange(off[i], min(off[i + 1], off[i] + n_query)) for i in range(n)])
+
+def main(name='lc25000', n_images='2500'):
+    faiss, t0 = _faiss(), time.time()
+    files, desc, off = features(name, n_images)
+    q = desc[query_rows(off)]
     x = rootsift(np.vstack([q, q[:, MIRROR]]))
     rows = []
     for share in (0.5, 1.0):

@@ -20,10 +20,10 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 import sys, time, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
-from cns_tissue.config import dataset_path, get_settings
-from cns_tissue.images import image_files
-from cns_tissue.duplicates import _faiss, _search, MIRROR, build_index, feature_cache, rootsift
+from cns_tissue.config import get_settings
+from cns_tissue.duplicates import _faiss, _search, MIRROR, build_index, rootsift
 from cns_tissue.records import write_json, env_info
+from fastscan_cost import features, query_rows   # the same features and queries as that experiment
 
 def exact(desc, q, k=21):
     "Ids of the `k` exact nearest neighbours (RootSIFT, L2) of SIFT descriptors `q` among `desc`"
@@ -71,11 +71,9 @@ def timed(f):
 
 def main(name='lc25000', n_images='2500', n_parts='8'):
     t0, n_parts = time.time(), int(n_parts)
-    files = [p for p in image_files(dataset_path(name)) if p.parts[-3] == 'train'][:int(n_images)]
+    files, desc, off = features(name, n_images)
     with tempfile.TemporaryDirectory() as tmp:
-        f = feature_cache(files, Path(tmp)/'features', n_workers=2, progress=False, max_size=256)
-        off, desc = f['off'], np.array(f['desc'])
-        qid = np.concatenate([np.arange(off[i], min(off[i + 1], off[i] + 400)) for i in range(50)])
+        qid = query_rows(off)
         q = np.vstack([desc[qid], desc[qid][:, MIRROR]])
         qid = np.r_[qid, np.full(len(qid), -1)][:4000]   # the mirrored queries are not in the index
         truth = exact(desc, q[:4000])
@@ -83,7 +81,7 @@ def main(name='lc25000', n_images='2500', n_parts='8'):
                                                               folder=Path(tmp)/'rows'))
         I, s = timed(lambda: _search(parts, q, 20, 8, 1)[1])
         rows.append(dict(layout='consecutive descriptors (build_index)', parts=len(parts), parts_searched=len(parts),
-                         k_factor=2, us_per_query=round(1e6*s/len(q), 1),
+                         k_factor=int(_faiss().read_index(str(parts[0])).k_factor), us_per_query=round(1e6*s/len(q), 1),
                          **dict(zip(('recall_at_20', 'nn1_found'), scores(I[:4000], truth, qid))),
                          build_s=round(build, 1)))
         print(rows[-1], flush=True)
