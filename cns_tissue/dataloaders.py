@@ -13,14 +13,14 @@ from PIL import Image
 from fastai.vision.all import *
 from .config import get_settings, dataset_path, cache_path, UserError, MissingInput
 from .data_prep import as_cached
-from .images import image_files, load_rgb, PILImageRGB, PILImageN, load_channels, file_key
+from .images import image_files, load_rgb, to_rgb, file_key
 from .stats import split_items, _split_as
 from .augment import get_augs, split_augs
 
 # %% auto #0
-__all__ = ['SPLIT_CHOICES', 'data_source', 'meta_dir', 'cache_size', 'CenterCrop', 'Preprocess', 'bad_files', 'group_of',
-           'dataset_stats', 'norm_stats', 'dedup_list', 'test_files', 'split_files', 'preload_limit', 'ItemStore',
-           'default_workers', 'get_dls', 'loader_speed']
+__all__ = ['SPLIT_CHOICES', 'data_source', 'meta_dir', 'cache_size', 'PILImageRGB', 'PILImageN', 'load_channels', 'CenterCrop',
+           'Preprocess', 'bad_files', 'group_of', 'dataset_stats', 'norm_stats', 'dedup_list', 'test_files',
+           'split_files', 'preload_limit', 'ItemStore', 'default_workers', 'get_dls', 'loader_speed']
 
 # %% ../nbs/07_dataloaders.ipynb #ca425feb
 def data_source(name:str|Path, # dataset name (e.g. 'pbc_blood') or a folder with train/CLASS, test/CLASS
@@ -48,6 +48,30 @@ def cache_size(path:Path, # the folder a loader reads
     "The longest side of notebook 05's cache `path` is (`cache/NAME/SIZE`), or `None` for any other folder"
     path = Path(path)
     return int(path.name) if path.name.isdigit() and (path.parent/'summary.json').exists() else None
+
+# %% ../nbs/07_dataloaders.ipynb #578ff534
+class PILImageRGB(PILImage):
+    "A `PILImage` whose `create` goes through `load_rgb` (16-bit/gray/RGBA/EXIF safe)"
+    @classmethod
+    def create(cls, fn, **kwargs):
+        return cls(load_rgb(fn)) if isinstance(fn, (str, Path, bytes)) else super().create(fn, **kwargs)
+
+# %% ../nbs/07_dataloaders.ipynb #d2f35cc2
+class PILImageN(PILImage):
+    "A `PILImage` kept in its own mode (e.g. 'RGBA' holding four fluorescence channels), not converted to RGB"
+    _open_args = {}
+
+# %% ../nbs/07_dataloaders.ipynb #388d6e8c
+def load_channels(stem, # the channel files' common stem: `STEM_CHANNEL.png` (or .tif, .jpg)
+                  channels:tuple, # channel names, in the order the model takes them (1, 3 or 4)
+                 ) -> PILImageN:
+    "One image with a plane per channel from one grayscale file per channel"
+    def one(c):
+        f = next((p for e in ('.png', '.tif', '.tiff', '.jpg') if (p := Path(f"{stem}_{c}{e}")).exists()), None)
+        if f is None: raise OSError(f"{stem}_{c}.png: channel file not found")
+        with Image.open(f) as im: return to_rgb(im).convert('L')
+    if len(channels) not in (1, 3, 4): raise UserError(f"{len(channels)} channels: 1, 3 or 4 are supported")
+    return PILImageN(Image.merge({1: 'L', 3: 'RGB', 4: 'RGBA'}[len(channels)], [one(c) for c in channels]))
 
 # %% ../nbs/07_dataloaders.ipynb #e73277fc
 class CenterCrop(Transform):

@@ -6,28 +6,29 @@ Docs: https://cns-tissue.github.io/cns_tissue/images.html.md"""
 
 # %% ../nbs/01_images.ipynb #7651891c
 from __future__ import annotations
-import io, re
+import io, re, mimetypes
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
-from .config import UserError   # before fastai: importing cns_tissue silences a warning fastai's import prints
-from fastai.vision.core import PILImage
-from fastai.data.transforms import get_files, image_extensions
 from fastcore.foundation import L
+from fastcore.xtras import globtastic
 
 # %% auto #0
-__all__ = ['JUNK', 'image_files', 'to_rgb', 'load_rgb', 'PILImageRGB', 'PILImageN', 'load_channels', 'file_key']
+__all__ = ['JUNK', 'IMAGE_EXTENSIONS', 'image_files', 'to_rgb', 'load_rgb', 'file_key']
 
 # %% ../nbs/01_images.ipynb #2885d32b
 JUNK = re.compile(r'(^|/)(__MACOSX|\.DS_Store|Thumbs\.db|desktop\.ini|\._[^/]*)(/|$)')   # what operating systems add
+mimetypes.init()   # the system's types as well as Python's, as fastai's `image_extensions` has them
+IMAGE_EXTENSIONS = {k for k, v in mimetypes.types_map.items() if v.startswith('image/')}
 
 def image_files(path:Path, # a folder
-                extensions=image_extensions, # the file extensions to list; `None`: every file
+                extensions=IMAGE_EXTENSIONS, # the file extensions to list (any case); `None`: every file
                ) -> L:
     "The image files (or all files) under `path`, sorted, without following links to folders or listing `JUNK`"
     if not Path(path).is_dir(): return L()
-    fs = get_files(path, extensions=extensions, recurse=True, followlinks=False)
-    return L(sorted(f for f in fs if not JUNK.search(f.relative_to(path).as_posix())))
+    fs = globtastic(path, symlinks=False, skip_file_re=r'^\.', skip_folder_re=r'^\.', func=Path)
+    ok = lambda f: (extensions is None or f.suffix.lower() in extensions) and f.is_file()   # a link to a folder: no
+    return L(sorted(f for f in fs if ok(f) and not JUNK.search(f.relative_to(path).as_posix())))
 
 # %% ../nbs/01_images.ipynb #3b66c388
 def to_rgb(im:Image.Image, # any PIL image
@@ -57,30 +58,6 @@ def load_rgb(fn:str|Path|bytes, # image file, or the bytes of one
     except Exception as e:
         name = 'image bytes' if isinstance(fn, bytes) else fn
         raise OSError(f"{name}: cannot read image ({type(e).__name__}: {e})") from e
-
-# %% ../nbs/01_images.ipynb #578ff534
-class PILImageRGB(PILImage):
-    "A `PILImage` whose `create` goes through `load_rgb` (16-bit/gray/RGBA/EXIF safe)"
-    @classmethod
-    def create(cls, fn, **kwargs):
-        return cls(load_rgb(fn)) if isinstance(fn, (str, Path, bytes)) else super().create(fn, **kwargs)
-
-# %% ../nbs/01_images.ipynb #d2f35cc2
-class PILImageN(PILImage):
-    "A `PILImage` kept in its own mode (e.g. 'RGBA' holding four fluorescence channels), not converted to RGB"
-    _open_args = {}
-
-# %% ../nbs/01_images.ipynb #388d6e8c
-def load_channels(stem, # the channel files' common stem: `STEM_CHANNEL.png` (or .tif, .jpg)
-                  channels:tuple, # channel names, in the order the model takes them (1, 3 or 4)
-                 ) -> PILImageN:
-    "One image with a plane per channel from one grayscale file per channel"
-    def one(c):
-        f = next((p for e in ('.png', '.tif', '.tiff', '.jpg') if (p := Path(f"{stem}_{c}{e}")).exists()), None)
-        if f is None: raise OSError(f"{stem}_{c}.png: channel file not found")
-        with Image.open(f) as im: return to_rgb(im).convert('L')
-    if len(channels) not in (1, 3, 4): raise UserError(f"{len(channels)} channels: 1, 3 or 4 are supported")
-    return PILImageN(Image.merge({1: 'L', 3: 'RGB', 4: 'RGBA'}[len(channels)], [one(c) for c in channels]))
 
 # %% ../nbs/01_images.ipynb #fc68df59
 def file_key(f:str|Path, # an image file under SPLIT/CLASS/

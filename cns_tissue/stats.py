@@ -11,7 +11,6 @@ import numpy as np
 from scipy.stats import binomtest
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedShuffleSplit
 from fastcore.foundation import L
-from fastai.data.transforms import parent_label
 from .config import UserError, get_settings
 from .images import file_key
 
@@ -114,7 +113,7 @@ def split_items(items:list, # training files (label = parent folder)
     if valid is not None:
         return _split_as(items, valid)
     g = None if groups is None else [groups.get(Path(o), str(o)) for o in items]
-    tr, va = group_split([parent_label(o) for o in items], g, valid_pct, seed)
+    tr, va = group_split([Path(o).parent.name for o in items], g, valid_pct, seed)   # fastai's `parent_label`
     return L(tr.tolist()), L(va.tolist())
 
 # %% ../nbs/03_stats.ipynb #1701bd43
