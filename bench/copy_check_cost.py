@@ -7,8 +7,8 @@ in a separate process, sampling the memory of its whole process tree (the check 
 proportional set size, so pages shared between them count once) every 0.2 s (notebook 02's `run_peak`). Prints and
 records, per size: wall minutes, peak MB, the share of planted copies found as verified copy pairs, the control recall
 and false-positive rate the check reports, its stage times, the machine's load, and the machine (`cpu`) and commit it
-ran on (rows merged from other runs keep theirs: compare times only between rows of one machine). The datasets are written under
-`--work` (default: a temporary folder) and removed after each size. Writes table.csv and run.json to
+ran on (rows merged from other runs keep theirs: compare times only between rows of one machine). The datasets are
+written under `--work` (default: a temporary folder) and removed after each size. Writes table.csv and run.json to
 runs/bench/DATE-TIME-copy_check_cost/; `--add-to` also merges the rows into a committed table (other sizes kept).
 
     python bench/copy_check_cost.py --sizes 5000 20000            # about 5 and 20 minutes on 2 idle cores
