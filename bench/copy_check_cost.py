@@ -6,9 +6,10 @@ split 80/20 into train/test by class), plants copies of some of them made by the
 in a separate process, sampling the memory of its whole process tree (the check and its worker processes;
 proportional set size, so pages shared between them count once) every 0.2 s (notebook 02's `run_peak`). Prints and
 records, per size: wall minutes, peak MB, the share of planted copies found as verified copy pairs, the control recall
-and false-positive rate the check reports, its stage times, the machine's load, and the machine (`cpu`) and commit it
-ran on (rows merged from other runs keep theirs: compare times only between rows of one machine). The datasets are
-written under `--work` (default: a temporary folder) and removed after each size. Writes table.csv and run.json to
+and false-positive rate the check reports, its stage times, the machine's load, the machine (`cpu`) and commit it ran
+on, and the index the check built (`codes`, `shard`: `build_index`'s defaults). Rows merged from other runs keep
+theirs: compare times only between rows of one machine. The datasets are written under `--work` (default: a temporary
+folder) and removed after each size. Writes table.csv and run.json to
 runs/bench/DATE-TIME-copy_check_cost/; `--add-to` also merges the rows into a committed table (other sizes kept).
 
     python bench/copy_check_cost.py --sizes 5000 20000            # about 5 and 20 minutes on 2 idle cores
@@ -17,7 +18,7 @@ runs/bench/DATE-TIME-copy_check_cost/; `--add-to` also merges the rows into a co
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-import sys, json, shutil, tempfile, time
+import sys, json, shutil, tempfile, time, inspect
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +27,7 @@ from fastcore.script import call_parse
 import cns_tissue
 from cns_tissue.config import dataset_path
 from cns_tissue.images import image_files
-from cns_tissue.duplicates import random_copy
+from cns_tissue.duplicates import random_copy, build_index
 from cns_tissue.records import record_table, run_peak, add_result, read_json, env_info, git_info
 
 CHECK = """import sys, json, pandas as pd
@@ -86,7 +87,8 @@ def measure(work:Path, n:int, planted:int, seed:int) -> dict:
                 false_positive_rate=r['false_positive_rate'], copy_pairs=r['copy_pairs'],
                 **{f'{k}_s': st.get(k) for k in ('features', 'index', 'retrieval', 'verification')},
                 load_avg=round(os.getloadavg()[0], 1), dataset_minutes=round(made/60, 2),
-                cpu=env_info()['cpu'], commit=(git_info() or {}).get('commit', '')[:7])   # rows of other runs differ
+                cpu=env_info()['cpu'], commit=(git_info() or {}).get('commit', '')[:7],   # rows of other runs differ
+                **{k: inspect.signature(build_index).parameters[k].default for k in ('codes', 'shard')})
 
 def record(table:pd.DataFrame, config:dict, add_to:str=None) -> Path:
     "Record `table` under runs/bench/; with `add_to`, merge it into that committed table (rows of other sizes kept)"

@@ -453,17 +453,18 @@ def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images (an arra
                 n_threads:int=1, # faiss threads for adding the descriptors
                 n_train:int=60000, # descriptors sampled to train PCA and the codebooks (at least 39 per list)
                 add_batch:int=200000, # descriptors added per batch (bounds the memory)
-                shard:int=2_000_000, # descriptors per index part (bounds the memory: a part holds about 140 bytes each)
-                codes:str='PQ16x4fsr,Refine(SQ8)', # faiss codes after PCA and the lists (`experiments/index_codes.py`)
+                shard:int=16_000_000, # descriptors per index part (bounds the memory: a part holds about 48 bytes each)
+                codes:str='PQ16x4fsr,Refine(PQ32np)', # faiss codes after PCA and lists (`experiments/index_scale.py`)
+                k_factor:int=8, # candidates re-ranked with the finer codes, as a multiple of the neighbours asked
                 folder=None # if given, the index is saved there in parts, read back one at a time when searched
                ):
-    "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) lists, 4-bit PQ re-ranked with 8-bit codes (or its parts)"
+    "faiss index of RootSIFT: PCA to 32 dims, about sqrt(n) lists, 4-bit PQ re-ranked with 32-byte PQ (or its parts)"
     faiss, n = _faiss(), len(desc)
     nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
     nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))   # faiss wants 39 training points per list
     ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},{codes}')
     faiss.extract_index_ivf(ix).cp.niter = 10
-    if 'Refine' in codes: ix.k_factor = 2   # re-rank twice as many neighbours as asked, with the finer codes
+    if 'Refine' in codes: ix.k_factor = k_factor   # `np`: no polysemous training (slow; the distances are the same)
     sample = np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False)
     with _threads(1): ix.train(rootsift(_take(desc, sample)))
     parts = []
@@ -505,7 +506,7 @@ def query_matches(ix, # index from `build_index` (or the files of its parts)
                   imgs, # query images (ids, consecutive)
                   n_query:int=400, # strongest keypoints of each query image used
                   k:int=20, # neighbours per query descriptor
-                  nprobe:int=8, # inverted lists searched per query
+                  nprobe:int=16, # inverted lists searched per query
                   n_threads:int=1 # faiss threads (used for large blocks only)
                  ) -> pd.DataFrame:
     "Tentative matches `q` (query image), `o` (other image), `kq`, `ko` (global keypoint ids), `mirrored`"
@@ -740,8 +741,9 @@ def _flat(nk, files, src, out, min_kp=5):
     return d
 
 # %% ../nbs/04_copy_check.ipynb #e2007a51
-METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted {TILT}x) + faiss IVF-PQ kNN with weak-geometric '
-          'voting, 20 neighbours per descriptor, top-20 partners; '
+METHOD = (f'SIFT (800 kp; an image under {VIEW_KP}: + 4 views tilted {TILT}x) + faiss IVF-PQ kNN (4-bit codes '
+          're-ranked with 32-byte PQ, 16 lists visited) with weak-geometric voting, 20 neighbours per descriptor, '
+          'top-20 partners; '
           f'RANSAC affine, refined by ECC; an image under {SEARCH_KP} kp: its 20 best candidates (0.15 per image '
           'at most) get an ECC search from 1,200 flip/rotation/zoom/stretch starts, 3 maps kept; '
           'score max(band-pass NCC, (NCC - 0.9)/0.1); threshold from controls')   # recorded with every check

@@ -22,6 +22,8 @@ from cns_tissue.images import image_files
 from cns_tissue.duplicates import _faiss, MIRROR, build_index, feature_cache, rootsift
 from cns_tissue.records import write_json, env_info
 
+SQ8 = 'PQ16x4fsr,Refine(SQ8)'   # the check's codes when this was recorded (now: `experiments/index_scale.py`)
+
 def per_query(f, x, repeat=3):
     "Fastest of `repeat` runs of `f(x)`, in microseconds per row of `x`"
     best = np.inf
@@ -65,7 +67,7 @@ def main(name='lc25000', n_images='2500'):
     rows = []
     for share in (0.5, 1.0):
         d = desc[:int(share*len(desc))]
-        ix = build_index(d, 0, shard=len(d))
+        ix = build_index(d, 0, shard=len(d), codes=SQ8, k_factor=2)
         rows.append(dict(descriptors=len(d), lists=faiss.extract_index_ivf(ix).nlist, queries=len(x), **costs(ix, x)))
         print(rows[-1], flush=True)
     t = pd.DataFrame(rows)

@@ -23,7 +23,7 @@ import numpy as np, pandas as pd
 from cns_tissue.config import get_settings
 from cns_tissue.duplicates import _faiss, _search, MIRROR, build_index, rootsift
 from cns_tissue.records import write_json, env_info
-from fastscan_cost import features, query_rows   # the same features and queries as that experiment
+from fastscan_cost import features, query_rows, SQ8   # the same features, queries and codes as that experiment
 
 def exact(desc, q, k=21):
     "Ids of the `k` exact nearest neighbours (RootSIFT, L2) of SIFT descriptors `q` among `desc`"
@@ -43,7 +43,7 @@ def nearby_parts(desc, n_parts, tmp):
     km.train(rootsift(desc[np.random.default_rng(0).choice(len(desc), 100_000, replace=False)]))
     part = km.index.search(rootsift(desc), 1)[1].ravel()
     rows = [np.nonzero(part == p)[0] for p in range(n_parts)]
-    return km.centroids, [(build_index(desc[r], 0, shard=len(r), folder=Path(tmp)/f'near{p}'), r)
+    return km.centroids, [(build_index(desc[r], 0, shard=len(r), codes=SQ8, k_factor=2, folder=Path(tmp)/f'near{p}'), r)
                           for p, r in enumerate(rows)]
 
 def search_nearby(centres, parts, q, n_search, k_factor=2, k=20, nprobe=8):
@@ -77,8 +77,8 @@ def main(name='lc25000', n_images='2500', n_parts='8'):
         q = np.vstack([desc[qid], desc[qid][:, MIRROR]])
         qid = np.r_[qid, np.full(len(qid), -1)][:4000]   # the mirrored queries are not in the index
         truth = exact(desc, q[:4000])
-        rows, (parts, build) = [], timed(lambda: build_index(desc, 0, shard=-(-len(desc)//n_parts),
-                                                              folder=Path(tmp)/'rows'))
+        rows, (parts, build) = [], timed(lambda: build_index(desc, 0, shard=-(-len(desc)//n_parts), codes=SQ8,
+                                                              k_factor=2, folder=Path(tmp)/'rows'))
         I, s = timed(lambda: _search(parts, q, 20, 8, 1)[1])
         rows.append(dict(layout='consecutive descriptors (build_index)', parts=len(parts), parts_searched=len(parts),
                          k_factor=int(_faiss().read_index(str(parts[0])).k_factor), us_per_query=round(1e6*s/len(q), 1),
