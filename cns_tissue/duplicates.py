@@ -462,9 +462,9 @@ def build_index(desc:np.ndarray, # uint8 SIFT descriptors of all images (an arra
     faiss, n = _faiss(), len(desc)
     nlist = int(np.clip(2**round(np.log2(np.sqrt(n))), 16, 16384))
     nlist = min(nlist, 2**int(np.log2(max(n//39, 1))))   # faiss wants 39 training points per list
-    ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},{codes}')
+    ix = faiss.index_factory(128, f'PCAR32,IVF{nlist},{codes}')   # PQ32np: no polysemous training (slow, no use here)
     faiss.extract_index_ivf(ix).cp.niter = 10
-    if 'Refine' in codes: ix.k_factor = k_factor   # `np`: no polysemous training (slow; the distances are the same)
+    if 'Refine' in codes: ix.k_factor = k_factor
     sample = np.random.default_rng(seed).choice(n, min(n, max(n_train, 39*nlist)), replace=False)
     with _threads(1): ix.train(rootsift(_take(desc, sample)))
     parts = []

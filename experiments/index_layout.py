@@ -25,11 +25,14 @@ from cns_tissue.duplicates import _faiss, _search, MIRROR, build_index, rootsift
 from cns_tissue.records import write_json, env_info
 from fastscan_cost import features, query_rows, SQ8   # the same features, queries and codes as that experiment
 
-def exact(desc, q, k=21):
-    "Ids of the `k` exact nearest neighbours (RootSIFT, L2) of SIFT descriptors `q` among `desc`"
-    fl = _faiss().IndexFlatL2(128)
-    fl.add(rootsift(desc))
-    return fl.search(rootsift(q), k)[1]
+def exact(desc, q, k=21, chunk=1_000_000):
+    "Ids of the `k` exact nearest neighbours (RootSIFT, L2) of SIFT descriptors `q` among `desc` (2 threads)"
+    faiss = _faiss()
+    fl = faiss.IndexFlatL2(128)
+    for s in range(0, len(desc), chunk): fl.add(rootsift(desc[s:s + chunk]))   # converted a chunk at a time
+    faiss.omp_set_num_threads(2)
+    try: return fl.search(rootsift(q), k)[1]
+    finally: faiss.omp_set_num_threads(1)
 
 def scores(I, truth, qid):
     "Share of the 20 exact nearest neighbours found, and of queries whose nearest is found (the query not counted)"
