@@ -129,6 +129,13 @@ def test_package_lines_at_most_120():
     assert not long, f"{len(long)} lines over 120 characters: " + ', '.join(long[:30])
 
 
+def test_notebook_code_lines_at_most_120():
+    "The notebooks' examples and tests read like the package: no code line over 120 characters"
+    nbs = NOTEBOOKS + [ROOT/'nbs'/'index.ipynb']
+    long = [f"{nb.name}: {len(l)}" for nb in nbs for s in _sources(nb) for l in s.split('\n') if len(l) > 120]
+    assert not long, f"{len(long)} notebook code lines over 120 characters: " + ', '.join(long[:30])
+
+
 def test_one_statement_per_line():
     bad = []
     for f in sorted(PKG.glob('*.py')):
