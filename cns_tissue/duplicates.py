@@ -515,11 +515,12 @@ def query_matches(ix, # index from `build_index` (or the files of its parts)
     kq = np.concatenate([np.arange(off[i], min(off[i+1], off[i] + n_query)) for i in imgs] + [np.zeros(0, int)])
     d = _rows(desc, off[imgs.min()], off[imgs.max() + 1])[kq - off[imgs.min()]]
     nn, res = _search(ix, np.vstack([d, d[:, MIRROR]]), k, nprobe, n_threads)[1], []   # one pass over the parts
+    q, oq = np.repeat(kq, k), np.repeat(owner(kq), k)
     for m in (False, True):
         ko = (nn[len(kq):] if m else nn[:len(kq)]).ravel()
-        q = np.repeat(kq, k)
-        ok = (ko >= 0) & (owner(np.maximum(ko, 0)) != owner(q))
-        t = pd.DataFrame({'q': owner(q[ok]), 'o': owner(ko[ok]), 'kq': q[ok], 'ko': ko[ok], 'mirrored': m})
+        oo = owner(np.maximum(ko, 0))
+        ok = (ko >= 0) & (oo != oq)
+        t = pd.DataFrame({'q': oq[ok], 'o': oo[ok], 'kq': q[ok], 'ko': ko[ok], 'mirrored': m})
         res.append(t.drop_duplicates(['kq', 'o']))   # neighbours come nearest first: keep the nearest per other image
     return pd.concat(res, ignore_index=True)
 
@@ -541,9 +542,12 @@ def wgc_votes(m:pd.DataFrame, # tentative matches from `query_matches`
             ang = np.floor(dth/angle_bin + sa).astype(np.int64) % na
             sc = np.clip(np.floor(dsc/scale_bin + ss + 50), 0, 99).astype(np.int64)
             u, c = np.unique(pair*2000 + ang*100 + sc, return_counts=True)
-            best.append(pd.DataFrame({'p': u//4000, 'votes': c}))
-    v = pd.concat(best).groupby('p').votes.max()
-    return pd.DataFrame({'q': v.index//(m.o.max() + 1), 'o': v.index % (m.o.max() + 1), 'votes': v.values})
+            best.append((u//4000, c))
+    p, c = np.concatenate([b[0] for b in best]), np.concatenate([b[1] for b in best])
+    o = np.lexsort((-c, p))   # by pair, most votes first: the first of each pair is its best grid
+    p, c = p[o], c[o]
+    first = np.r_[True, p[1:] != p[:-1]]
+    return pd.DataFrame({'q': p[first]//(m.o.max() + 1), 'o': p[first] % (m.o.max() + 1), 'votes': c[first]})
 
 # %% ../nbs/04_copy_check.ipynb #b0a76573
 _AGG = dict(votes=('votes', 'max'), cand=('cand', 'any'), neg=('neg', 'any'))   # one row per pair
