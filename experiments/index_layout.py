@@ -29,7 +29,8 @@ def exact(desc, q, k=21, chunk=1_000_000):
     "Ids of the `k` exact nearest neighbours (RootSIFT, L2) of SIFT descriptors `q` among `desc` (2 threads)"
     faiss = _faiss()
     fl = faiss.IndexFlatL2(128)
-    for s in range(0, len(desc), chunk): fl.add(rootsift(desc[s:s + chunk]))   # converted a chunk at a time
+    for s in range(0, len(desc), chunk):   # converted a chunk at a time
+        fl.add(rootsift(desc[s:s + chunk]))
     faiss.omp_set_num_threads(2)
     try: return fl.search(rootsift(q), k)[1]
     finally: faiss.omp_set_num_threads(1)
